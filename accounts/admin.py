@@ -1,0 +1,138 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from invoices.admin import InvoiceInline
+
+from .admin_mixins import OrganizationScopedAdmin, OrganizationScopedMixin, ReadOnlyAdminMixin, adopt_saved
+from .models import Account, AuditEvent, Contact, Membership, Organization
+from .services import account_create, account_update, contact_create, contact_update
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Organizations and memberships are set up by the operator, not by AR staff."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SuperuserOnlyAdmin):
+    list_display = ["name", "slug", "default_currency", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(SuperuserOnlyAdmin):
+    list_display = ["user", "organization", "role"]
+    list_filter = ["organization", "role"]
+    search_fields = ["user__username", "organization__name"]
+    autocomplete_fields = ["user"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    max_num = 1
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class FinemanWestUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "email", "is_superuser", "membership__organization", "membership__role"]
+    list_filter = ["is_superuser", "is_active", "membership__organization", "membership__role"]
+
+
+class ContactInline(OrganizationScopedMixin, admin.TabularInline):
+    model = Contact
+    fields = ["first_name", "last_name", "email", "phone", "is_billing"]
+    extra = 0
+
+
+@admin.register(Account)
+class AccountAdmin(OrganizationScopedAdmin):
+    list_display = ["account_name", "client_id", "currency", "escalation_paused", "updated_at"]
+    list_filter = ["escalation_paused", "currency"]
+    search_fields = ["account_name", "client_id", "contacts__email", "invoices__invoice_no"]
+    inlines = [ContactInline, InvoiceInline]
+    actions = ["pause_escalation", "resume_escalation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The client ID is how imports find the account; it is set once.
+        return ["organization", "client_id", "created_at", "updated_at"] if obj else ["created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+            account_update(account=obj, actor=request.user, **changes)
+        else:
+            created = account_create(
+                organization=self.requesting_organization(request, obj),
+                client_id=obj.client_id,
+                account_name=obj.account_name,
+                currency=obj.currency,
+                escalation_paused=obj.escalation_paused,
+                actor=request.user,
+            )
+            adopt_saved(obj, created)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contact:
+            return super().save_formset(request, form, formset, change)
+        for contact_form in formset.forms:
+            if not contact_form.has_changed() or contact_form in formset.deleted_forms:
+                continue
+            fields = {name: contact_form.cleaned_data[name] for name in ContactInline.fields}
+            if contact_form.instance.pk:
+                contact_update(contact=contact_form.instance, actor=request.user, **fields)
+            else:
+                contact_create(account=form.instance, actor=request.user, **fields)
+        for deleted_form in formset.deleted_forms:
+            if deleted_form.instance.pk:
+                deleted_form.instance.delete()
+
+    @admin.action(description="Pause escalation", permissions=["change"])
+    def pause_escalation(self, request, queryset):
+        for account in queryset:
+            account_update(account=account, actor=request.user, escalation_paused=True)
+
+    @admin.action(description="Resume escalation", permissions=["change"])
+    def resume_escalation(self, request, queryset):
+        for account in queryset:
+            account_update(account=account, actor=request.user, escalation_paused=False)
+
+
+@admin.register(Contact)
+class ContactAdmin(OrganizationScopedAdmin):
+    list_display = ["__str__", "email", "phone", "account", "is_billing"]
+    list_filter = ["is_billing"]
+    search_fields = ["first_name", "last_name", "email", "account__account_name", "account__client_id"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in ["first_name", "last_name", "email", "phone", "is_billing"]}
+        if change:
+            contact_update(contact=obj, actor=request.user, **fields)
+        else:
+            created = contact_create(account=form.cleaned_data["account"], actor=request.user, **fields)
+            adopt_saved(obj, created)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, OrganizationScopedAdmin):
+    list_display = ["created_at", "action", "object_repr", "actor"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["action", "object_repr"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]

@@ -1,0 +1,19 @@
+from django.contrib.auth.backends import BaseBackend
+
+from .roles import ROLE_PERMISSIONS
+
+
+class RolePermissionBackend(BaseBackend):
+    """Grants the permissions of the user's role in their organization (see ``accounts.roles``).
+
+    It authenticates nobody; ModelBackend does that. Object-level scoping is ``tenancy.scoped``'s job.
+    """
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return set()
+        membership = getattr(user_obj, "membership", None)
+        return set(ROLE_PERMISSIONS.get(membership.role, ())) if membership else set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)

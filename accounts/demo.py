@@ -1,0 +1,201 @@
+"""Demo data: an organization, a login, one template per escalation degree, and a few dozen accounts
+with two month-end aging snapshots. Deterministic (seeded), so every demo looks the same."""
+
+import datetime
+import random
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account, Contact, Membership, Organization, Role
+from invoices.aging import aging_buckets
+from invoices.models import Invoice, InvoiceAgingSnapshot
+from templates_app.services import template_version_create
+
+DEMO_SLUG = "demo"
+DEMO_USERNAME = "demo"
+
+# One template per escalation degree 1-5 (degree 0, nothing overdue, sends nothing).
+DEFAULT_TEMPLATES = {
+    "friendly-reminder": {
+        "subject": "A friendly reminder about your open balance with us",
+        "tone": "friendly",
+        "guidance": "Assume the invoice was overlooked. Be warm and brief; thank them for their business.",
+        "required_elements": ["total due", "each invoice number and due date", "how to pay"],
+        "sign_off": "Kind regards",
+    },
+    "firm-reminder": {
+        "subject": "Your account is past due",
+        "tone": "firm",
+        "guidance": "Polite but clear: payment is now more than a month late. Ask for a payment date.",
+        "required_elements": ["total due", "each invoice number and days overdue", "how to pay", "ask for a date"],
+        "sign_off": "Regards",
+    },
+    "urgent-notice": {
+        "subject": "Urgent: overdue invoices on your account",
+        "tone": "urgent",
+        "guidance": "Payment is two months late. State the facts plainly and ask for payment within 7 days.",
+        "required_elements": ["total due", "each invoice number and days overdue", "how to pay", "7-day deadline"],
+        "sign_off": "Regards",
+    },
+    "final-notice": {
+        "subject": "Final notice before further action",
+        "tone": "final",
+        "guidance": "Serious and factual. Say that the account will be referred if unpaid in 10 days.",
+        "required_elements": ["total due", "each invoice number", "10-day deadline", "what happens next"],
+        "sign_off": "Sincerely",
+    },
+    "pre-collection": {
+        "subject": "Notice of referral to collections",
+        "tone": "formal",
+        "guidance": "Formal notice that the debt will be referred to a collection agency. No threats beyond that.",
+        "required_elements": ["total due", "each invoice number", "referral date", "how to pay to avoid it"],
+        "sign_off": "Sincerely",
+    },
+}
+
+COMPANIES = [
+    ("Northwind Traders", "northwind"),
+    ("Blue Heron Dental", "blueheron"),
+    ("Quarry Lane Builders", "quarrylane"),
+    ("Saltmarsh Cafe", "saltmarsh"),
+    ("Kestrel Logistics LLC", "kestrel"),
+    ("Orchard Vale Pharmacy", "orchardvale"),
+    ("Lighthouse Veterinary", "lighthousevet"),
+    ("Greystone Partners", "greystone"),
+    ("Pinecrest Academy", "pinecrest"),
+    ("Delmar Foods", "delmar"),
+    ("Eastgate Clinics", "eastgate"),
+    ("Albatross Charters", "albatross"),
+    ("Coral Coast Ferries", "coralcoast"),
+    ("Abbey Fields School", "abbeyfields"),
+    ("Morrow & Sons Hardware", "morrow"),
+    ("Juniper Street Bakery", "juniperbakery"),
+    ("Red Cedar Architects", "redcedar"),
+    ("Harbourside Marine", "harbourside"),
+    ("Summit Ridge Outfitters", "summitridge"),
+    ("Willow Creek Vets", "willowcreek"),
+    ("Copperfield Printing", "copperfield"),
+    ("Bramble & Thorn Florists", "brambleflorists"),
+    ("Ironbridge Engineering", "ironbridge"),
+    ("Meadowlark Nurseries", "meadowlark"),
+    ("Tidewater Plumbing", "tidewater"),
+    ("Foxglove Interiors", "foxglove"),
+    ("Granite Peak Dental", "granitepeak"),
+    ("Silverline Couriers", "silverline"),
+    ("Oakhaven Care Home", "oakhaven"),
+    ("Bluebell Childcare", "bluebell"),
+    ("Stonegate Legal LLP", "stonegate"),
+    ("Riverside Auto Repair", "riversideauto"),
+    ("Lantern Hill Brewing", "lanternhill"),
+    ("Pelican Bay Hotel", "pelicanbay"),
+    ("Crescent Moon Yoga", "crescentmoon"),
+    ("Hawthorn Electrical", "hawthorn"),
+]
+FIRST_NAMES = ["Maria", "Tomas", "Priya", "Ellen", "Jun", "Sofia", "Dana", "Lee", "Ana", "Omar", "Grace", "Nikhil"]
+LAST_NAMES = ["Anders", "Okafor", "Raman", "Brody", "Park", "Lindqvist", "Whitfield", "Chambers", "Ruiz", "Haddad"]
+
+
+@dataclass
+class DemoResult:
+    organization: Organization
+    username: str
+    password: str
+    created: bool
+    accounts: int
+    invoices: int
+    snapshots: int
+
+
+def _month_end_before(day: datetime.date) -> datetime.date:
+    return day.replace(day=1) - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def demo_data_load(*, today: datetime.date | None = None, seed: int = 2025) -> DemoResult:
+    """Create the demo organization (once) and (re)set the demo login's password, which is returned."""
+    today = today or timezone.localdate()
+    organization, created = Organization.objects.get_or_create(
+        slug=DEMO_SLUG, defaults={"name": "Fineman West Demo Co.", "default_currency": "USD"}
+    )
+    user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME, defaults={"email": "demo@localhost"})
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save()
+    Membership.objects.update_or_create(user=user, defaults={"organization": organization, "role": Role.AR_ADMIN})
+
+    if created:
+        for identifier, data in DEFAULT_TEMPLATES.items():
+            template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
+        _load_ledger(organization, today=today, rng=random.Random(seed))
+
+    return DemoResult(
+        organization=organization,
+        username=user.username,
+        password=password,
+        created=created,
+        accounts=Account.objects.filter(organization=organization).count(),
+        invoices=Invoice.objects.filter(organization=organization).count(),
+        snapshots=InvoiceAgingSnapshot.objects.filter(invoice__organization=organization).count(),
+    )
+
+
+def _load_ledger(organization: Organization, *, today: datetime.date, rng: random.Random) -> None:
+    latest = _month_end_before(today)
+    previous = _month_end_before(latest)
+    closed_at = timezone.make_aware(datetime.datetime.combine(latest, datetime.time(12)))
+    invoice_number = 24000
+    snapshots = []
+    for index, (name, domain) in enumerate(COMPANIES):
+        account = Account.objects.create(
+            organization=organization, client_id=f"C-{1001 + index}", account_name=name, currency="USD"
+        )
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        Contact.objects.create(
+            account=account,
+            first_name=first,
+            last_name=last,
+            email=f"ap@{domain}.example",
+            phone=f"+1 206 555 {rng.randint(100, 9999):04d}",
+            is_billing=True,
+        )
+        if rng.random() < 0.4:
+            Contact.objects.create(
+                account=account,
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=last,
+                email=f"{first.lower()}@{domain}.example",
+            )
+        # Most customers owe a little; a few are far behind.
+        max_age = rng.choice([20, 45, 75, 110, 160, 200])
+        for _ in range(rng.randint(1, 4)):
+            invoice_number += 1
+            invoice_date = latest - datetime.timedelta(days=rng.randint(5, max_age + 30))
+            due_date = invoice_date + datetime.timedelta(days=30)
+            amount = Decimal(rng.randint(120_00, 15_000_00)) / 100
+            paid_since_previous = invoice_date <= previous and rng.random() < 0.25
+            invoice = Invoice.objects.create(
+                organization=organization,
+                account=account,
+                invoice_no=f"INV-{invoice_number}",
+                invoice_date=invoice_date,
+                due_date=due_date,
+                invoice_amount=amount,
+                total_outstanding=amount,
+                closed_at=closed_at if paid_since_previous else None,
+            )
+            for as_of in (previous, latest):
+                if invoice_date > as_of or (paid_since_previous and as_of == latest):
+                    continue
+                snapshots.append(
+                    InvoiceAgingSnapshot(
+                        invoice=invoice,
+                        snapshot_date=as_of,
+                        **aging_buckets(outstanding=amount, due_date=due_date, as_of=as_of),
+                    )
+                )
+    InvoiceAgingSnapshot.objects.bulk_create(snapshots)

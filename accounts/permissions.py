@@ -1,0 +1,27 @@
+from rest_framework.permissions import DjangoModelPermissions
+
+from .tenancy import user_organization
+
+
+class OrganizationRolePermission(DjangoModelPermissions):
+    """API access: a member of an organization, with the role's permission for the model and method.
+
+    Reading needs the view permission too (DRF's default lets any authenticated user read).
+    """
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if not user.is_superuser and user_organization(user) is None:
+            return False
+        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
+            return True  # non-model endpoints decide for themselves
+        return super().has_permission(request, view)

@@ -1,0 +1,39 @@
+"""What each role may do, as Django permissions, so the admin, the pages and the API ask one place.
+
+Viewer: read everything of the organization. Collector: viewer, plus work the ledger (contacts, disputes,
+pausing, imports). AR admin: collector, plus templates and the organization's configuration.
+"""
+
+from .models import Role
+
+_DOMAIN_MODELS = {
+    "accounts": ["account", "contact", "auditevent"],
+    "invoices": ["invoice", "invoiceagingsnapshot"],
+    "templates_app": ["emailtemplate"],
+}
+
+
+def _perms(action: str, models: dict[str, list[str]]) -> set[str]:
+    return {f"{app}.{action}_{model}" for app, names in models.items() for model in names}
+
+
+VIEWER = _perms("view", _DOMAIN_MODELS)
+COLLECTOR = VIEWER | {
+    "accounts.add_contact",
+    "accounts.change_contact",
+    "accounts.change_account",
+    "invoices.change_invoice",
+}
+AR_ADMIN = COLLECTOR | {
+    "accounts.add_account",
+    "accounts.delete_contact",
+    "invoices.add_invoice",
+    "templates_app.add_emailtemplate",
+    "templates_app.change_emailtemplate",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.VIEWER: frozenset(VIEWER),
+    Role.COLLECTOR: frozenset(COLLECTOR),
+    Role.AR_ADMIN: frozenset(AR_ADMIN),
+}

@@ -1,0 +1,124 @@
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .models import Account, AuditEvent, Contact, Organization
+
+
+def audit_event_record(
+    *,
+    organization: Organization,
+    action: str,
+    obj: models.Model | None = None,
+    actor=None,
+    payload: dict | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` (None: the system) did ``action`` ("template.activated") to ``obj``."""
+    return AuditEvent.objects.create(
+        organization=organization,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        payload=payload or {},
+    )
+
+
+def _clean_and_save(obj: models.Model) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+@transaction.atomic
+def account_create(
+    *,
+    organization: Organization,
+    client_id: str,
+    account_name: str,
+    currency: str = "",
+    escalation_paused: bool = False,
+    actor=None,
+) -> Account:
+    account = Account(
+        organization=organization,
+        client_id=client_id.strip(),
+        account_name=account_name.strip(),
+        currency=currency or organization.default_currency,
+        escalation_paused=escalation_paused,
+    )
+    _clean_and_save(account)
+    audit_event_record(organization=organization, action="account.created", obj=account, actor=actor)
+    return account
+
+
+ACCOUNT_EDITABLE_FIELDS = {"account_name", "currency", "escalation_paused"}
+
+
+@transaction.atomic
+def account_update(*, account: Account, actor=None, **changes) -> Account:
+    unknown = set(changes) - ACCOUNT_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"These account fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    changed = {name: value for name, value in changes.items() if getattr(account, name) != value}
+    for name, value in changed.items():
+        setattr(account, name, value)
+    if changed:
+        _clean_and_save(account)
+        audit_event_record(
+            organization=account.organization,
+            action="account.updated",
+            obj=account,
+            actor=actor,
+            payload={"changed": sorted(changed)},
+        )
+    return account
+
+
+CONTACT_FIELDS = {"first_name", "last_name", "email", "phone", "is_billing"}
+
+
+def _demote_other_billing_contacts(contact: Contact) -> None:
+    # Only one billing contact per account: naming a new one replaces the old one.
+    Contact.objects.filter(account=contact.account, is_billing=True).exclude(pk=contact.pk).update(is_billing=False)
+
+
+@transaction.atomic
+def contact_create(*, account: Account, actor=None, **fields) -> Contact:
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown contact fields: {', '.join(sorted(unknown))}.")
+    contact = Contact(account=account, **fields)
+    contact.clean()
+    if contact.is_billing:
+        _demote_other_billing_contacts(contact)
+    _clean_and_save(contact)
+    audit_event_record(
+        organization=account.organization,
+        action="contact.created",
+        obj=account,
+        actor=actor,
+        payload={"contact_id": contact.pk, "is_billing": contact.is_billing},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, actor=None, **changes) -> Contact:
+    unknown = set(changes) - CONTACT_FIELDS
+    if unknown:
+        raise ValidationError(f"These contact fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    contact.clean()
+    if contact.is_billing:
+        _demote_other_billing_contacts(contact)
+    _clean_and_save(contact)
+    audit_event_record(
+        organization=contact.account.organization,
+        action="contact.updated",
+        obj=contact.account,
+        actor=actor,
+        payload={"contact_id": contact.pk, "changed": sorted(changes)},
+    )
+    return contact

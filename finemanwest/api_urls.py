@@ -1,0 +1,14 @@
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import AccountViewSet, ContactViewSet
+from invoices.api import InvoiceViewSet, SnapshotViewSet
+from templates_app.api import EmailTemplateViewSet
+
+router = DefaultRouter()
+router.register("accounts", AccountViewSet, basename="account")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("invoices", InvoiceViewSet, basename="invoice")
+router.register("snapshots", SnapshotViewSet, basename="snapshot")
+router.register("templates", EmailTemplateViewSet, basename="template")
+
+urlpatterns = router.urls
