@@ -89,17 +89,23 @@ class AccountAdmin(OrganizationScopedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Contact:
             return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these three lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for contact_form in formset.forms:
-            if not contact_form.has_changed() or contact_form in formset.deleted_forms:
+            if contact_form in formset.deleted_forms:
+                if contact_form.instance.pk:
+                    contact_form.instance.delete()
+                    formset.deleted_objects.append(contact_form.instance)
+                continue
+            if not contact_form.has_changed():
                 continue
             fields = {name: contact_form.cleaned_data[name] for name in ContactInline.fields}
             if contact_form.instance.pk:
-                contact_update(contact=contact_form.instance, actor=request.user, **fields)
+                contact = contact_update(contact=contact_form.instance, actor=request.user, **fields)
+                formset.changed_objects.append((contact, contact_form.changed_data))
             else:
-                contact_create(account=form.instance, actor=request.user, **fields)
-        for deleted_form in formset.deleted_forms:
-            if deleted_form.instance.pk:
-                deleted_form.instance.delete()
+                contact = contact_create(account=form.instance, actor=request.user, **fields)
+                formset.new_objects.append(contact)
 
     @admin.action(description="Pause escalation", permissions=["change"])
     def pause_escalation(self, request, queryset):

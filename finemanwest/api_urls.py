@@ -11,4 +11,5 @@ router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
 router.register("templates", EmailTemplateViewSet, basename="template")
 
+app_name = "api"
 urlpatterns = router.urls

@@ -15,6 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include("finemanwest.api_urls")),
+    path("api/", include("finemanwest.api_urls", namespace="api")),
     path("", include("accounts.urls")),
 ]

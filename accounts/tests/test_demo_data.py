@@ -1,0 +1,59 @@
+"""`manage.py demo_load` gives a newcomer a working organization to click through."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count, Sum
+
+from accounts.demo import DEFAULT_TEMPLATES, demo_data_load
+from accounts.models import Account, Contact, Role
+from invoices.models import Invoice, InvoiceAgingSnapshot
+from templates_app.models import EmailTemplate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_load_prints_a_login_that_works():
+    out = io.StringIO()
+    call_command("demo_load", stdout=out)
+    login_line = next(line for line in out.getvalue().splitlines() if line.startswith("Log in as"))
+    username, password = login_line.removeprefix("Log in as").split(" / ")
+    user = authenticate(username=username.strip(), password=password.strip())
+    assert user is not None
+    assert user.membership.role == Role.AR_ADMIN
+
+
+def test_demo_data_is_a_realistic_ledger():
+    result = demo_data_load(today=datetime.date(2026, 11, 29))
+    organization = result.organization
+    assert 24 <= Account.objects.filter(organization=organization).count() <= 60
+    # Every account has exactly one billing contact with an email.
+    billing = Contact.objects.filter(account__organization=organization, is_billing=True).exclude(email="")
+    assert billing.count() == Account.objects.filter(organization=organization).count()
+    # One active template per escalation degree.
+    active = EmailTemplate.objects.filter(organization=organization, is_active=True)
+    assert sorted(active.values_list("identifier", flat=True)) == sorted(DEFAULT_TEMPLATES)
+    # Two month-end snapshots a month apart; some invoices were paid in between.
+    dates = sorted(InvoiceAgingSnapshot.objects.values_list("snapshot_date", flat=True).distinct())
+    assert dates == [datetime.date(2026, 9, 30), datetime.date(2026, 10, 31)]
+    assert Invoice.objects.closed().exists() and Invoice.objects.open().exists()
+    # Every bucket is used, and each snapshot adds up to its invoice's outstanding amount.
+    latest = InvoiceAgingSnapshot.objects.filter(snapshot_date=datetime.date(2026, 10, 31))
+    sums = latest.aggregate(*(Sum(name) for name in InvoiceAgingSnapshot.BUCKET_FIELDS))
+    assert all(value > 0 for value in sums.values())
+    for snapshot in latest.select_related("invoice"):
+        assert snapshot.total == snapshot.invoice.total_outstanding
+    assert not Invoice.objects.closed().filter(snapshots__snapshot_date=datetime.date(2026, 10, 31)).exists()
+
+
+def test_demo_load_twice_keeps_one_copy_and_gives_a_new_password():
+    first = demo_data_load()
+    second = demo_data_load()
+    assert (first.created, second.created) == (True, False)
+    assert first.password != second.password
+    assert authenticate(username="demo", password=first.password) is None
+    assert authenticate(username="demo", password=second.password) is not None
+    assert Account.objects.aggregate(n=Count("id"))["n"] == first.accounts
