@@ -81,6 +81,8 @@ class ContactRow:
 
 def document_type_from(text: str) -> str:
     """Map a system's transaction type ("Credit Memo", "SC", "Invoice") to a short canonical word."""
+    if not text:
+        return ""
     t = " ".join(text.split()).lower()
     if not t:
         return ""

@@ -1,0 +1,166 @@
+"""Sage 50 "Aged Debtors Analysis (Detailed)" (and its "(Summary)" sibling).
+
+Layout: written by Windows in Windows-1252 with CRLF line endings; title, company, "Date: 28/02/2025" (when it
+was printed) and "Report Date: 28/02/2025" (the date it is aged to), then the header. Every row carries the
+account code ("A/C") and name; a "Totals:" row closes the report. Aging columns are calendar months: Future and
+Current (not yet due / due this month), Period 1, 2, 3 and Older. Dates are DD/MM/YYYY.
+"""
+
+from __future__ import annotations
+
+from ..canonical import CanonicalRow, document_type_from
+from ..values import DMY, currency_of_amount
+from .base import (
+    AgingColumns,
+    Cells,
+    Context,
+    FailedRow,
+    FormatSpec,
+    Header,
+    Item,
+    ParsedRow,
+    SectionStart,
+    SummarySpec,
+    TotalRow,
+    check_row,
+    count_aging_columns,
+    figures_from,
+    looks_like_summary,
+    norm,
+    resolve_columns,
+)
+
+LABEL = "Sage 50 – Aged Debtors Analysis (Detailed)"
+ROLES: dict[str, tuple[str, ...]] = {
+    "client_id": ("a/c", "ac", "account", "accountref", "accountreference", "acref", "a/cref"),
+    "account_name": ("name", "accountname", "customername", "customer"),
+    "document_type": ("type", "tp", "transactiontype"),
+    "invoice_date": ("date", "invdate", "invoicedate", "transactiondate"),
+    "invoice_no": ("ref", "invref", "invoiceref", "reference", "invoiceno", "no", "transactionref"),
+    "due_date": ("duedate",),
+    "total_outstanding": ("balance", "outstanding", "o/s", "amountos", "balanceos"),
+    "invoice_amount": ("amount", "invoiceamount", "gross", "grossamount", "original"),
+}
+_GRAND_TOTAL = {"totals", "totals:", "grand total", "grand total:", "grand totals", "grand totals:"}
+_SUBTOTAL = {"total", "total:", "account total", "account total:"}
+
+
+def matches(header: Header) -> bool:
+    return (
+        header.has(ROLES["client_id"])
+        and header.has(ROLES["invoice_no"])
+        and header.has(ROLES["total_outstanding"])
+        and count_aging_columns(header) >= 2
+    )
+
+
+class SageParser:
+    def __init__(self, header: Header, context: Context) -> None:
+        self.header = header
+        self.context = context
+        cols = self.cols = resolve_columns(
+            header, ROLES, ("client_id", "invoice_date", "invoice_no", "total_outstanding"), LABEL
+        )
+        excluded = {cols[r] for r in ("total_outstanding", "invoice_amount") if r in cols}
+        self.aging = AgingColumns(header, excluded)
+        self.bucket_sources = self.aging.sources()
+        # Cells that must be empty for a row to be an account heading rather than a transaction.
+        self.transaction_cells = [cols[r] for r in ("invoice_date", "invoice_no", "total_outstanding")] + [
+            i for i, _ in self.aging.columns
+        ]
+        self.column_mapping = {
+            "client_id": header.cells[cols["client_id"]],
+            "account_name": header.cells[cols.get("account_name", cols["client_id"])],
+            "invoice_no": header.cells[cols["invoice_no"]],
+            "invoice_date": header.cells[cols["invoice_date"]],
+            "total_outstanding": header.cells[cols["total_outstanding"]],
+            "invoice_amount": header.cells[cols.get("invoice_amount", cols["total_outstanding"])],
+            **self.aging.mapping("split by days past due"),
+        }
+        for optional in ("due_date", "document_type"):
+            if optional in cols:
+                self.column_mapping[optional] = header.cells[cols[optional]]
+        self.total_groups = [
+            (header.cells[cols[f]], (f,), [cols[f]]) for f in ("total_outstanding", "invoice_amount") if f in cols
+        ] + self.aging.figure_groups()
+
+    def parse(self, line: int, cells: list[str]) -> Item | None:
+        c = Cells(line, cells, self.header)
+        values = c.values
+        filled = c.filled()
+        if not filled:
+            return None
+        account = values[self.cols["client_id"]].strip()
+        if not values[self.cols["invoice_no"]].strip() and not values[self.cols["invoice_date"]].strip():
+            # The label sits in whichever column precedes the figures ("Due Date" in Sage's own export).
+            for i in filled:
+                label = norm(values[i])
+                if label in _GRAND_TOTAL:
+                    return self._total(c, values[i].strip(), grand=True)
+                if label in _SUBTOTAL:
+                    return self._total(c, values[i].strip(), grand=False)
+        if not any(values[i].strip() for i in self.transaction_cells):
+            # An account heading ("ABB001, Abbey Fields School") or a line of text between sections.
+            return SectionStart(line, account or values[filled[0]].strip())
+        return self._row(c)
+
+    def _total(self, c: Cells, label: str, *, grand: bool) -> TotalRow:
+        figures = figures_from(c, self.total_groups, self.context.decimal_sep)
+        return TotalRow(c.line, label, None, grand, figures, c.issues)
+
+    def _row(self, c: Cells) -> ParsedRow | FailedRow:
+        cols, sep, order, line = self.cols, self.context.decimal_sep, self.context.date_order, c.line
+        get = cols.get
+        account = c.required_text(cols["client_id"], "account code")
+        name = c.text(get("account_name")) or account
+        invoice_no = c.required_text(cols["invoice_no"], "reference")
+        invoice_date = c.date(cols["invoice_date"], order, required=True)
+        due_date = c.date(get("due_date"), order, required=False)
+        outstanding = c.amount(cols["total_outstanding"], sep, required=True)
+        amount = c.amount(cols["invoice_amount"], sep, required=True) if "invoice_amount" in cols else outstanding
+        buckets = self.aging.read(c, sep, lambda: self.context.age(invoice_date, due_date))
+        if not c.ok:
+            return FailedRow(line, c.issues)
+        assert invoice_date is not None
+        row = CanonicalRow(
+            line=line,
+            client_id=account,
+            account_name=name,
+            parent_name="",
+            invoice_no=invoice_no,
+            invoice_date=invoice_date,
+            due_date=due_date,
+            invoice_amount=amount,
+            total_outstanding=outstanding,
+            currency=currency_of_amount(c.text(cols["total_outstanding"])),
+            document_type=document_type_from(c.text(get("document_type"))),
+            **buckets,
+        )
+        check_row(row, c.issues, self.bucket_sources, self.header)
+        return ParsedRow(row, c.issues)
+
+
+SPEC = FormatSpec(
+    key="sage_aged_debtors_detail",
+    label=LABEL,
+    system="Sage 50",
+    default_date_order=DMY,
+    matches=matches,
+    make_parser=SageParser,
+    needs_as_of=lambda header: AgingColumns(header, set()).needs_age,
+)
+
+
+def summary_matches(header: Header) -> bool:
+    if not looks_like_summary(header, ROLES["invoice_no"]):
+        return False
+    return header.has(ROLES["client_id"]) or header.has(("period1", "future"))
+
+
+SUMMARY = SummarySpec(
+    system="Sage 50",
+    summary_report="Aged Debtors Analysis (Summary)",
+    detail_report="Aged Debtors Analysis (Detailed)",
+    title_words=("aged debtors analysis (summary)", "aged debtors summary", "aged debtors analysis summary"),
+    matches=summary_matches,
+)

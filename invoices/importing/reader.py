@@ -1,0 +1,695 @@
+"""Entry point: recognise an uploaded aging report from its content and stream it as canonical rows.
+
+``read_report`` reads only the preamble and the header before returning; rows are decoded, parsed and checked
+one at a time while the caller iterates the returned ``AgingReport``. What needs the whole file is kept small:
+running sums for the cross-check of the file's own totals, and one entry per invoice number for the duplicate
+check (the only thing that grows with the file: about 24 bytes per invoice, see ``InvoiceNumbers``).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from array import array
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import BinaryIO
+
+from .canonical import AMOUNT_FIELDS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CanonicalRow, ContactRow
+from .errors import ERROR, WARNING, ImportFileError, RowIssue, SummaryReportError, UnrecognisedHeaderError
+from .formats import DETAIL_FORMATS, SUMMARY_FORMATS, FormatSpec, SummarySpec, contact_list, netsuite, quickbooks
+from .formats import canonical as canonical_format
+from .formats import sage as sage_format
+from .formats import xero as xero_format
+from .formats.base import (
+    D0,
+    Context,
+    FailedRow,
+    Header,
+    ParsedRow,
+    Parser,
+    SectionStart,
+    TotalRow,
+    key,
+    looks_like_summary,
+    norm,
+)
+from .values import (
+    AUTO,
+    TextLines,
+    ValueProblem,
+    find_date,
+    open_lines,
+    order_suggested_by,
+    parse_amount,
+    parse_date,
+)
+
+Source = bytes | bytearray | memoryview | BinaryIO
+Record = tuple[int, list[str]]
+
+# How far to look for the header row: report preambles are a handful of lines.
+HEADER_SEARCH_RECORDS = 40
+# Rows of aging exports are 60 to 200 bytes long: file size / 100 sizes the duplicate check's table upfront (an
+# underestimate only means the table grows; see InvoiceNumbers for the cap on an overestimate).
+BYTES_PER_ROW_ESTIMATE = 100
+_HALF_CENT = Decimal("0.005")
+# Any column that could hold an invoice number: a header without one is a summary, whoever exported it.
+INVOICE_NUMBER_KEYS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        itertools.chain(
+            ["invoiceno"], *(m.ROLES["invoice_no"] for m in (quickbooks, xero_format, netsuite, sage_format))
+        )
+    )
+)
+MAPPABLE_FIELDS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public API
+
+
+def read_report(
+    data: Source,
+    *,
+    file_name: str = "",
+    as_of: date | None = None,
+    column_mapping: dict[str, str] | None = None,
+    max_bytes: int | None = None,
+) -> AgingReport:
+    """Recognise the report in ``data`` and return it ready to be iterated.
+
+    Raises ``ImportFileError`` (or its subclasses ``SummaryReportError``/``UnrecognisedHeaderError``) for
+    problems with the whole file found before the first row; problems found later in a huge file (a NUL byte,
+    an unclosed quote, a mixed encoding, the size limit of a stream of unknown size) are raised during iteration.
+    ``file_name`` is only kept for the caller: the format is recognised from the content.
+    ``column_mapping`` (canonical field -> header of the file) reads a file no known layout matches.
+    """
+    if column_mapping is not None:
+        column_mapping = _check_mapping(column_mapping)
+    lines = open_lines(data, max_bytes=max_bytes)
+    delimiter = sniff_delimiter(lines.sample_text)
+    records = iter_records(lines, delimiter)
+    preamble, header, spec = _find_header(records, column_mapping)
+
+    found = _as_of_in_preamble(preamble, spec.default_date_order)
+    initial_issues: list[RowIssue] = []
+    report_as_of = as_of
+    date_order = spec.default_date_order
+    if found:
+        report_as_of, line, written = found
+        if spec.default_date_order != AUTO:
+            date_order = order_suggested_by(written) or date_order
+        if as_of is not None and as_of != report_as_of:
+            initial_issues.append(
+                RowIssue(
+                    line,
+                    None,
+                    written,
+                    f"the report is dated {report_as_of.isoformat()} but {as_of.isoformat()} was given as its date; "
+                    "using the report's date",
+                    WARNING,
+                )
+            )
+    if report_as_of is None and spec is canonical_format.SPEC:
+        report_as_of, records = _peek_snapshot_date(records, header, column_mapping)
+    if report_as_of is None and spec.needs_as_of(header):
+        raise ImportFileError(
+            f"This {spec.label} report has no 'As of' date in its heading, which is needed to age its balances: "
+            "pass the report date (as_of)."
+        )
+
+    context = Context(
+        as_of=report_as_of,
+        date_order=date_order,
+        decimal_sep="," if delimiter == ";" else ".",
+        aged_by_invoice_date=_aged_by_invoice_date(preamble),
+    )
+    if spec is canonical_format.SPEC:
+        parser: Parser = canonical_format.CanonicalParser(header, context, column_mapping)
+    else:
+        parser = spec.make_parser(header, context)
+    label = spec.label if column_mapping is None else "CSV with columns mapped by hand"
+    return AgingReport(
+        format=spec.key,
+        format_label=label,
+        lines=lines,
+        as_of=report_as_of,
+        header=header,
+        column_mapping=dict(parser.column_mapping),
+        parser=parser,
+        records=records,
+        expects_grand_total=spec.has_totals,
+        initial_issues=initial_issues,
+        file_name=file_name,
+        preamble=[" ".join(c.strip() for c in cells if c.strip()) for _, cells in preamble],
+    )
+
+
+def read_contact_list(
+    data: Source, *, file_name: str = "", max_bytes: int | None = None
+) -> Iterator[ContactRow | RowIssue]:
+    """Stream the customers of a contact list (QuickBooks "Customer Contact List" or a canonical contacts CSV).
+
+    The header is located before this returns, so an unreadable or wrong file raises ``ImportFileError`` here.
+    """
+    del file_name  # accepted for symmetry with read_report; the layout is recognised from the content
+    lines = open_lines(data, max_bytes=max_bytes)
+    records = iter_records(lines, sniff_delimiter(lines.sample_text))
+    candidate: Record | None = None
+    for count, (line, cells) in enumerate(records):
+        if count >= HEADER_SEARCH_RECORDS:
+            break
+        if not any(c.strip() for c in cells):
+            continue
+        header = Header.from_cells(line, cells)
+        if contact_list.matches(header):
+            return _contacts(contact_list.ContactListParser(header), records)
+        if any(spec.matches(header) for spec in DETAIL_FORMATS) or looks_like_summary(header, INVOICE_NUMBER_KEYS):
+            raise ImportFileError("This is an aging report, not a contact list.", line=line)
+        if candidate is None and _looks_like_header(cells):
+            candidate = (line, cells)
+    if candidate is None:
+        raise ImportFileError(f"No header row found in the first {HEADER_SEARCH_RECORDS} lines.")
+    line, cells = candidate
+    raise UnrecognisedHeaderError(
+        "No customer or contact columns recognised in the header: " + ", ".join(c.strip() for c in cells if c.strip()),
+        headers=[c.strip() for c in cells],
+        line=line,
+    )
+
+
+def _contacts(parser: contact_list.ContactListParser, records: Iterator[Record]) -> Iterator[ContactRow | RowIssue]:
+    for line, cells in records:
+        yield from parser.parse(line, cells)
+
+
+class AgingReport:
+    """A recognised report, streamed once by iterating it.
+
+    Iteration yields ``CanonicalRow`` for every readable row and ``RowIssue`` for problems, in file order: a row
+    with an error is replaced by its issues; a row with only warnings is followed by them. ``total_issues()``
+    then gives the cross-check of the file's subtotal and total rows against the rows read.
+    """
+
+    def __init__(
+        self,
+        *,
+        format: str,
+        format_label: str,
+        lines: TextLines,
+        as_of: date | None,
+        header: Header,
+        column_mapping: dict[str, str],
+        parser: Parser,
+        records: Iterator[Record],
+        expects_grand_total: bool,
+        initial_issues: list[RowIssue],
+        file_name: str = "",
+        preamble: list[str] | None = None,
+    ) -> None:
+        self.format = format
+        self.format_label = format_label
+        self.as_of = as_of
+        self.header_line = header.line
+        self.headers = list(header.cells)
+        self.column_mapping = column_mapping
+        self.file_name = file_name
+        self.preamble = preamble or []
+        self._lines = lines
+        self._parser = parser
+        self._records = records
+        self._expects_grand_total = expects_grand_total
+        self._initial_issues = initial_issues
+        self._totals = _TotalsChecker()
+        self._state = "ready"
+
+    @property
+    def encoding(self) -> str:
+        """The text encoding: utf-8, utf-8-sig or cp1252 (an ASCII start may turn out to be cp1252: see values.py)."""
+        return self._lines.encoding
+
+    def __iter__(self) -> Iterator[CanonicalRow | RowIssue]:
+        if self._state != "ready":
+            raise RuntimeError("An AgingReport streams its file: it can be iterated only once.")
+        self._state = "iterating"
+        return self._iterate()
+
+    def _iterate(self) -> Iterator[CanonicalRow | RowIssue]:
+        yield from self._initial_issues
+        totals = self._totals
+        # Any document type: a credit memo numbered like an invoice is as ambiguous downstream as two invoices.
+        numbers = InvoiceNumbers(expected=(self._lines.size or 0) // BYTES_PER_ROW_ESTIMATE)
+        number_column = self.column_mapping.get("invoice_no")
+        parse = self._parser.parse
+        for line, cells in self._records:
+            item = parse(line, cells)
+            if item is not None:
+                kind = type(item)
+                if kind is ParsedRow:
+                    row = item.row
+                    issues = item.issues
+                    # Counted in the totals even if refused below (duplicate, negative bucket): its figures were
+                    # read correctly, and the file's own totals include it.
+                    totals.add_row(row)
+                    seen = numbers.first_line(row.invoice_no, line)
+                    if seen is not None:
+                        issues.append(
+                            RowIssue(
+                                line,
+                                number_column,
+                                row.invoice_no,
+                                f"duplicate invoice number: already on line {seen}",
+                                ERROR,
+                            )
+                        )
+                    if not issues:
+                        yield row
+                    elif any(issue.severity == ERROR for issue in issues):
+                        yield from issues
+                    else:
+                        yield row
+                        yield from issues
+                elif kind is FailedRow:
+                    totals.add_failed()
+                    yield from item.issues
+                elif kind is SectionStart:
+                    totals.section(item)
+                elif kind is TotalRow:
+                    yield from item.issues
+                    totals.total(item)
+        self._state = "done"
+
+    def total_issues(self) -> list[RowIssue]:
+        """Problems with the file's subtotal/total rows; available once the rows have been iterated to the end."""
+        if self._state != "done":
+            raise RuntimeError("total_issues() is available once the report has been iterated to the end.")
+        issues = list(self._totals.issues)
+        if self._totals.rows_read == 0 and self._totals.rows_failed == 0:
+            issues.append(RowIssue(None, None, None, "the file has a header but no invoice rows", WARNING))
+        elif self._expects_grand_total and self._totals.grand_total_line is None:
+            issues.append(
+                RowIssue(None, None, None, "no TOTAL row found: the export may be incomplete (cut short?)", WARNING)
+            )
+        if self._totals.rows_after_grand_total:
+            issues.append(
+                RowIssue(
+                    self._totals.grand_total_line,
+                    None,
+                    None,
+                    f"{self._totals.rows_after_grand_total} row(s) come after the TOTAL row and are not part of it",
+                    WARNING,
+                )
+            )
+        return issues
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Records and header
+
+
+def sniff_delimiter(sample: str) -> str:
+    """A comma, unless the start of the file clearly uses ";" (European Excel) or tabs."""
+    lines = sample.splitlines()[:50]
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def iter_records(lines: TextLines, delimiter: str) -> Iterator[Record]:
+    """(first physical line, cells) of every CSV record; a quoted cell may span several lines."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = "a quoted value never ends (unbalanced quote?)"
+        raise ImportFileError(f"This file cannot be read as CSV: {message}.", line=start) from None
+
+
+def _find_header(
+    records: Iterator[Record], column_mapping: dict[str, str] | None
+) -> tuple[list[Record], Header, FormatSpec]:
+    preamble: list[Record] = []
+    candidate: Record | None = None
+    wanted = {key(source) for source in column_mapping.values()} if column_mapping else set()
+    seen: set[str] = set()
+    for line, cells in itertools.islice(records, HEADER_SEARCH_RECORDS):
+        if not any(c.strip() for c in cells):
+            continue
+        header = Header.from_cells(line, cells)
+        if column_mapping is not None:
+            if wanted <= set(header.keys):
+                return preamble, header, canonical_format.SPEC
+            seen.update(header.keys)
+        else:
+            for spec in DETAIL_FORMATS:
+                if spec.matches(header):
+                    return preamble, header, spec
+            if looks_like_summary(header, INVOICE_NUMBER_KEYS):
+                raise _summary_error(_summary_system(header, preamble), line)
+            if contact_list.matches(header):
+                raise ImportFileError(
+                    "This is a customer contact list, not an aging report: import it as contacts.", line=line
+                )
+        if candidate is None and _looks_like_header(cells):
+            candidate = (line, cells)
+        preamble.append((line, cells))
+    titled = _summary_by_title(preamble)
+    if titled is not None:
+        raise _summary_error(titled, None)
+    if column_mapping is not None:
+        absent = [source for source in column_mapping.values() if key(source) not in seen]
+        if absent:
+            raise ImportFileError(f"The mapped column(s) {', '.join(repr(a) for a in absent)} are not in the file.")
+        raise ImportFileError("No single header row has all the mapped columns.")
+    if candidate is None:
+        raise ImportFileError(f"No header row found in the first {HEADER_SEARCH_RECORDS} lines.")
+    line, cells = candidate
+    headers = [c.strip() for c in cells]
+    raise UnrecognisedHeaderError(
+        "The columns of this file are not those of a known report: " + ", ".join(h for h in headers if h) + ". "
+        "Map them to the import fields by hand.",
+        headers=headers,
+        line=line,
+    )
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """At least two cells, none of them a number or a date: the likely header of an unknown layout."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) < 2:
+        return False
+    for cell in filled:
+        try:
+            parse_amount(cell)
+            return False
+        except ValueProblem:
+            pass
+        try:
+            parse_date(cell, AUTO)
+            return False
+        except ValueProblem:
+            pass
+    return True
+
+
+def _check_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(f for f in mapping if f not in MAPPABLE_FIELDS)
+    if unknown:
+        raise ImportFileError(
+            f"Unknown import field(s) in the column mapping: {', '.join(unknown)}. "
+            f"Known fields: {', '.join(MAPPABLE_FIELDS)}."
+        )
+    cleaned = {f: s for f, s in mapping.items() if s and s.strip()}
+    if not cleaned:
+        raise ImportFileError("The column mapping is empty.")
+    return cleaned
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Preamble: report date and summary titles
+
+_AS_OF_LABELS = (
+    re.compile(r"\breport\s+date\b\s*:?(.*)", re.IGNORECASE),
+    re.compile(r"\b(?:as\s+(?:of|at)|ag(?:e?)ing\s+date|aged\s+(?:as\s+)?(?:of|at|to))\b\s*:?(.*)", re.IGNORECASE),
+    re.compile(r"^\s*date\b\s*:?(.*)", re.IGNORECASE),
+)
+
+
+def _as_of_in_preamble(preamble: list[Record], order: str) -> tuple[date, int, str] | None:
+    """The report date from the lines above the header, with its line and the date as written.
+
+    "Report Date:" wins over "As of"/"As at", which wins over a bare "Date:" (Sage prints both "Date:", the
+    day it was printed, and "Report Date:", the day it is aged to).
+    """
+    best: tuple[int, date, int, str] | None = None
+    for line, cells in preamble:
+        text = " ".join(c.strip() for c in cells if c.strip())
+        for rank, pattern in enumerate(_AS_OF_LABELS):
+            m = pattern.search(text)
+            if not m:
+                continue
+            found = find_date(m.group(1), order)
+            if found and (best is None or rank < best[0]):
+                best = (rank, found[0], line, found[1])
+            break
+    return (best[1], best[2], best[3]) if best else None
+
+
+_AGED_BY_INVOICE_DATE = re.compile(r"\bag(?:e?ing|ed) by (?:invoice|transaction) date\b", re.IGNORECASE)
+
+
+def _aged_by_invoice_date(preamble: list[Record]) -> bool:
+    """Xero says "Ageing by invoice date" when set up that way (the default is by due date)."""
+    return any(_AGED_BY_INVOICE_DATE.search(cell) for _, cells in preamble for cell in cells)
+
+
+def _summary_by_title(preamble: list[Record]) -> SummarySpec | None:
+    text = " ".join(norm(c) for _, cells in preamble for c in cells if c.strip())
+    for spec in SUMMARY_FORMATS:
+        if any(words in text for words in spec.title_words):
+            return spec
+    return None
+
+
+def _summary_system(header: Header, preamble: list[Record]) -> SummarySpec | None:
+    for spec in SUMMARY_FORMATS:
+        if spec.matches(header):
+            return spec
+    return _summary_by_title(preamble)
+
+
+def _summary_error(spec: SummarySpec | None, line: int | None) -> SummaryReportError:
+    if spec is None:
+        return SummaryReportError(
+            "This is an aging summary (one line per customer, without invoices), which cannot be imported. "
+            "Export the detailed report instead: QuickBooks 'A/R Aging Detail', Xero 'Aged Receivables Detail', "
+            "NetSuite 'A/R Aging Detail' or Sage 50 'Aged Debtors Analysis (Detailed)'.",
+            system="",
+            detail_report="",
+            line=line,
+        )
+    return SummaryReportError(
+        f"This is a {spec.system} '{spec.summary_report}' report: it has one line per customer and no invoices, "
+        f"so it cannot be imported. In {spec.system}, run the '{spec.detail_report}' report for the same date and "
+        "export it as CSV.",
+        system=spec.system,
+        detail_report=spec.detail_report,
+        line=line,
+    )
+
+
+def _peek_snapshot_date(
+    records: Iterator[Record], header: Header, column_mapping: dict[str, str] | None
+) -> tuple[date | None, Iterator[Record]]:
+    """A canonical file's date is its snapshot_date column: read it from the first row, then put the row back."""
+    source = column_mapping.get("snapshot_date") if column_mapping else "snapshot_date"
+    index = header.find((key(source),)) if source else None
+    if index is None:
+        return None, records
+    peeked: list[Record] = []
+    for record in records:
+        peeked.append(record)
+        cells = record[1]
+        if any(c.strip() for c in cells):
+            break
+    as_of = None
+    if peeked and index < len(peeked[-1][1]):
+        try:
+            as_of = parse_date(peeked[-1][1][index], AUTO)
+        except ValueProblem:
+            as_of = None
+    return as_of, itertools.chain(peeked, records)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Cross-check of the file's own totals
+
+
+class _Frame:
+    """Running sums of a section of the report (or of the whole file, for the bottom frame)."""
+
+    __slots__ = ("failed", "key", "line", "mark", "mark_failed", "mark_rows", "name", "rows", "sums")
+
+    def __init__(self, name: str | None, line: int | None) -> None:
+        self.name = name
+        self.key = norm(name) if name else ""
+        self.line = line
+        self.sums = [D0] * len(AMOUNT_FIELDS)
+        self.rows = 0
+        self.failed = 0
+        # What a subtotal without its own heading (NetSuite "Total - X" with no "X" row) covers is the rows added
+        # since this frame's previous such subtotal, minus those of nested sections: sums - mark.
+        self.mark = [D0] * len(AMOUNT_FIELDS)
+        self.mark_rows = 0
+        self.mark_failed = 0
+
+    def exclude(self, child: _Frame) -> None:
+        """Leave a nested section's rows out of this frame's pending rows (they had their own total)."""
+        self.mark = [a + b for a, b in zip(self.mark, child.sums, strict=True)]
+        self.mark_rows += child.rows
+        self.mark_failed += child.failed
+
+
+_FIELD_INDEX = {f: i for i, f in enumerate(AMOUNT_FIELDS)}
+
+
+class _TotalsChecker:
+    """Compares every subtotal/total row of the file with the sum of the rows it covers.
+
+    Headings open sections and "Total ..." rows close them, possibly nested (a NetSuite parent customer's total
+    includes its sub-customers). A heading nests in the open section only when its name extends it
+    ("Parent:Child" under "Parent"); otherwise it replaces it, so the stack stays shallow.
+    """
+
+    def __init__(self) -> None:
+        self.stack = [_Frame(None, None)]
+        self.issues: list[RowIssue] = []
+        self.grand_total_line: int | None = None
+        self.rows_read = 0
+        self.rows_failed = 0
+        self.rows_after_grand_total = 0
+
+    def add_row(self, row: CanonicalRow) -> None:
+        self.rows_read += 1
+        if self.grand_total_line is not None:
+            self.rows_after_grand_total += 1
+        # Unrolled, and zeros skipped (most buckets are zero): this runs for every row of the file.
+        amount, outstanding = row.invoice_amount, row.total_outstanding
+        b0, b1, b2, b3, b4 = row.days_0_30, row.days_31_60, row.days_61_90, row.days_91_120, row.days_over_120
+        for frame in self.stack:
+            sums = frame.sums
+            if amount:
+                sums[0] += amount
+            if outstanding:
+                sums[1] += outstanding
+            if b0:
+                sums[2] += b0
+            if b1:
+                sums[3] += b1
+            if b2:
+                sums[4] += b2
+            if b3:
+                sums[5] += b3
+            if b4:
+                sums[6] += b4
+            frame.rows += 1
+
+    def add_failed(self) -> None:
+        self.rows_failed += 1
+        for frame in self.stack:
+            frame.failed += 1
+
+    def section(self, heading: SectionStart) -> None:
+        name_key = norm(heading.name)
+        while len(self.stack) > 1 and not name_key.startswith(self.stack[-1].key + ":"):
+            self._pop_to(len(self.stack) - 1)
+        self.stack.append(_Frame(heading.name, heading.line))
+
+    def _pop_to(self, depth: int) -> _Frame:
+        """Close the frames from ``depth`` up; returns the outermost one closed."""
+        closed = self.stack[depth]
+        del self.stack[depth:]
+        self.stack[-1].exclude(closed)
+        return closed
+
+    def total(self, total: TotalRow) -> None:
+        if total.grand:
+            base = self.stack[0]
+            if self.grand_total_line is None:
+                self.grand_total_line = total.line
+            self._compare(total, base.sums, base.rows, base.failed, "in the file")
+            del self.stack[1:]
+            return
+        if total.name is not None:
+            wanted = norm(total.name)
+            for depth in range(len(self.stack) - 1, 0, -1):
+                if self.stack[depth].key == wanted:
+                    frame = self._pop_to(depth)
+                    self._compare(total, frame.sums, frame.rows, frame.failed, f"under '{frame.name}'")
+                    return
+        elif len(self.stack) > 1:
+            frame = self._pop_to(len(self.stack) - 1)
+            self._compare(total, frame.sums, frame.rows, frame.failed, f"under '{frame.name}'")
+            return
+        top = self.stack[-1]
+        pending = [a - b for a, b in zip(top.sums, top.mark, strict=True)]
+        rows, failed = top.rows - top.mark_rows, top.failed - top.mark_failed
+        self._compare(total, pending, rows, failed, "since the previous total")
+        top.mark, top.mark_rows, top.mark_failed = list(top.sums), top.rows, top.failed
+
+    def _compare(self, total: TotalRow, sums: list[Decimal], rows: int, failed: int, scope: str) -> None:
+        for figure in total.figures:
+            expected = sum((sums[_FIELD_INDEX[f]] for f in figure.fields), D0)
+            if abs(expected - figure.value) < _HALF_CENT:
+                continue
+            message = (
+                f"the '{total.label}' row says {figure.label} = {figure.value:,.2f}, but the {rows} row(s) {scope} "
+                f"add up to {expected:,.2f} (difference {figure.value - expected:,.2f})"
+            )
+            if failed:
+                message += f"; {failed} row(s) there could not be read (see their errors)"
+            self.issues.append(RowIssue(total.line, figure.label, figure.text, message, ERROR))
+
+
+class InvoiceNumbers:
+    """Remembers the first line of every invoice number seen, compactly, for the duplicate check.
+
+    A dict of str -> int costs about 140 bytes per invoice (28 MB for 200,000 rows); this open-addressing table
+    of 64-bit string hashes and 32-bit line numbers costs about 24. The price is that two different numbers with the
+    same 64-bit hash would be reported as duplicates: for a 500,000-row file the odds are about 1 in 10^8.
+    ``expected`` (an estimate of the number of rows) sizes the table upfront, so a big file is not rehashed
+    several times as it is read.
+    """
+
+    __slots__ = ("_count", "_hashes", "_lines", "_mask")
+
+    def __init__(self, expected: int = 0) -> None:
+        capacity = 4096
+        # Room for ``expected`` numbers at most 2/3 full, but no more than 12 MB on a mere estimate.
+        while capacity * 2 < expected * 3 and capacity < 1 << 20:
+            capacity *= 2
+        self._mask = capacity - 1  # capacity is a power of two
+        self._hashes = array("q", [0]) * capacity  # 0 marks an empty slot
+        self._lines = array("i", [0]) * capacity
+        self._count = 0
+
+    def first_line(self, number: str, line: int) -> int | None:
+        """The line where ``number`` was first seen; None (and ``line`` remembered) the first time."""
+        h = hash(number) or 1
+        mask, hashes = self._mask, self._hashes
+        i = h & mask
+        while True:
+            stored = hashes[i]
+            if stored == 0:
+                hashes[i] = h
+                self._lines[i] = line
+                self._count += 1
+                if self._count * 3 > self._mask * 2:  # keep the table at most 2/3 full
+                    self._grow()
+                return None
+            if stored == h:
+                return self._lines[i]
+            i = (i + 1) & mask
+
+    def _grow(self) -> None:
+        old_hashes, old_lines = self._hashes, self._lines
+        capacity = (self._mask + 1) * 2
+        self._mask = capacity - 1
+        self._hashes = array("q", [0]) * capacity
+        self._lines = array("i", [0]) * capacity
+        mask, hashes, lines = self._mask, self._hashes, self._lines
+        for h, line in zip(old_hashes, old_lines, strict=True):
+            if h:
+                i = h & mask
+                while hashes[i]:
+                    i = (i + 1) & mask
+                hashes[i] = h
+                lines[i] = line
