@@ -66,3 +66,9 @@ def api_client_for(db):
         return api
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

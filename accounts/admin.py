@@ -1,11 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from import_export.admin import ImportExportMixin
 
 from invoices.admin import InvoiceInline
 
-from .admin_mixins import OrganizationScopedAdmin, OrganizationScopedMixin, ReadOnlyAdminMixin, adopt_saved
+from .admin_mixins import (
+    OrganizationScopedAdmin,
+    OrganizationScopedMixin,
+    ReadOnlyAdminMixin,
+    ScopedImportExportMixin,
+    adopt_saved,
+)
 from .models import Account, AuditEvent, Contact, Membership, Organization
+from .resources import AccountResource, ContactResource
 from .services import account_create, account_update, contact_create, contact_update
 
 
@@ -60,7 +68,8 @@ class ContactInline(OrganizationScopedMixin, admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(OrganizationScopedAdmin):
+class AccountAdmin(ScopedImportExportMixin, ImportExportMixin, OrganizationScopedAdmin):
+    resource_classes = [AccountResource]
     list_display = ["account_name", "client_id", "currency", "escalation_paused", "updated_at"]
     list_filter = ["escalation_paused", "currency"]
     search_fields = ["account_name", "client_id", "contacts__email", "invoices__invoice_no"]
@@ -119,7 +128,8 @@ class AccountAdmin(OrganizationScopedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(OrganizationScopedAdmin):
+class ContactAdmin(ScopedImportExportMixin, ImportExportMixin, OrganizationScopedAdmin):
+    resource_classes = [ContactResource]
     list_display = ["__str__", "email", "phone", "account", "is_billing"]
     list_filter = ["is_billing"]
     search_fields = ["first_name", "last_name", "email", "account__account_name", "account__client_id"]

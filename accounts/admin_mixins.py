@@ -56,3 +56,14 @@ class ReadOnlyAdminMixin:
 def adopt_saved(form_obj, saved) -> None:
     """The admin keeps using the object its form built; make it the row the service saved."""
     form_obj.__dict__.update(saved.__dict__)
+
+
+class ScopedImportExportMixin:
+    """django-import-export in the back office, limited to the user's organization."""
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs),
+                "organization": user_organization(request.user), "actor": request.user}  # fmt: skip
+
+    def get_export_queryset(self, request):
+        return scoped(super().get_export_queryset(request), request.user)

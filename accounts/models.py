@@ -120,6 +120,14 @@ class Account(OrganizationOwned, TimestampedModel):
     escalation_paused = models.BooleanField(
         default=False, help_text="No collection emails are drafted or sent while paused."
     )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sub_accounts",
+        help_text="For sub-customers (QuickBooks 'Parent:Child', NetSuite 'Parent : Child').",
+    )
 
     class Meta:
         ordering = ["account_name"]

@@ -8,7 +8,7 @@ from .models import Role
 
 _DOMAIN_MODELS = {
     "accounts": ["account", "contact", "auditevent"],
-    "invoices": ["invoice", "invoiceagingsnapshot"],
+    "invoices": ["invoice", "invoiceagingsnapshot", "importbatch"],
     "templates_app": ["emailtemplate"],
 }
 
@@ -23,6 +23,7 @@ COLLECTOR = VIEWER | {
     "accounts.change_contact",
     "accounts.change_account",
     "invoices.change_invoice",
+    "invoices.import_file",
 }
 AR_ADMIN = COLLECTOR | {
     "accounts.add_account",

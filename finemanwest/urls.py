@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("finemanwest.api_urls", namespace="api")),
+    path("", include("invoices.urls")),
     path("", include("accounts.urls")),
 ]

@@ -1,8 +1,15 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
-from accounts.admin_mixins import OrganizationScopedAdmin, OrganizationScopedMixin, ReadOnlyAdminMixin
+from accounts.admin_mixins import (
+    OrganizationScopedAdmin,
+    OrganizationScopedMixin,
+    ReadOnlyAdminMixin,
+    ScopedImportExportMixin,
+)
 
-from .models import Invoice, InvoiceAgingSnapshot
+from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
+from .resources import InvoiceResource
 from .services import invoice_set_disputed
 
 SNAPSHOT_COLUMNS = ["snapshot_date", *InvoiceAgingSnapshot.BUCKET_FIELDS, "created_at"]
@@ -55,9 +62,10 @@ class OpenClosedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(OrganizationScopedAdmin):
-    """Invoices come from aging imports; here staff can only mark or resolve disputes."""
+class InvoiceAdmin(ScopedImportExportMixin, ImportExportMixin, OrganizationScopedAdmin):
+    """Invoices come from aging imports; here staff mark or resolve disputes, and import/export CSV."""
 
+    resource_classes = [InvoiceResource]
     list_display = [
         "invoice_no",
         "account",
@@ -103,3 +111,23 @@ class InvoiceAgingSnapshotAdmin(ReadOnlyAdminMixin, OrganizationScopedAdmin):
     search_fields = ["invoice__invoice_no", "invoice__account__account_name"]
     list_select_related = ["invoice"]
     date_hierarchy = "snapshot_date"
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdminMixin, OrganizationScopedAdmin):
+    list_display = [
+        "id",
+        "file_name",
+        "kind",
+        "as_of",
+        "status",
+        "rows_read",
+        "error_count",
+        "uploaded_by",
+        "created_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["file_name", "sha256"]
+    list_select_related = ["uploaded_by"]
+    date_hierarchy = "created_at"
+    exclude = ["file"]  # the upload is kept for the record, not served from the back office

@@ -1,9 +1,26 @@
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin
 
-from .models import Invoice, InvoiceAgingSnapshot
-from .serializers import InvoiceSerializer, SnapshotSerializer
+from .import_services import import_batch_confirm, import_batch_create, import_batch_map_columns
+from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
+from .serializers import (
+    ColumnMappingSerializer,
+    ImportBatchSerializer,
+    ImportUploadSerializer,
+    InvoiceSerializer,
+    SnapshotSerializer,
+)
+
+
+class CanImport(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.has_perm("invoices.import_file")
 
 
 class InvoiceViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -23,3 +40,61 @@ class SnapshotViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelView
     serializer_class = SnapshotSerializer
     filterset_fields = ["invoice", "snapshot_date"]
     ordering_fields = ["snapshot_date"]
+
+
+class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Imports: `POST` a CSV (multipart) to read it into a preview; `?dry_run=1` stops there, otherwise a
+    file without errors is imported at once. `confirm` imports a previewed batch."""
+
+    queryset = ImportBatch.objects.select_related("uploaded_by")
+    serializer_class = ImportBatchSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["status", "kind", "as_of"]
+    ordering_fields = ["created_at", "as_of"]
+
+    def get_permissions(self):
+        if self.action in ("create", "confirm", "mapping"):
+            return [CanImport()]
+        return super().get_permissions()
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportBatchSerializer},
+        parameters=[OpenApiParameter("dry_run", bool, description="Preview only; import nothing.")],
+    )
+    def create(self, request):
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        batch = import_batch_create(
+            organization=self.requesting_organization(),
+            uploaded_by=request.user,
+            file=data["file"],
+            file_name=data["file"].name,
+            kind=data["kind"],
+            as_of=data["as_of"],
+            is_complete_report=data["is_complete_report"],
+        )
+        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        if not dry_run and batch.can_confirm:
+            batch = import_batch_confirm(batch=batch, actor=request.user)
+        response_status = status.HTTP_201_CREATED
+        if batch.status in (ImportBatch.Status.REJECTED, ImportBatch.Status.NEEDS_MAPPING):
+            response_status = status.HTTP_400_BAD_REQUEST
+        return Response(self.get_serializer(batch).data, status=response_status)
+
+    @extend_schema(request=None, responses={200: ImportBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        batch = import_batch_confirm(batch=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(batch).data)
+
+    @extend_schema(request=ColumnMappingSerializer, responses={200: ImportBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def mapping(self, request, pk=None):
+        body = ColumnMappingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        batch = import_batch_map_columns(
+            batch=self.get_object(), column_mapping=body.validated_data["column_mapping"], actor=request.user
+        )
+        return Response(self.get_serializer(batch).data)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -82,6 +83,14 @@ class InvoiceAgingSnapshot(ImmutableModel):
     days_61_90 = models.DecimalField("61-90 days", **MONEY, default=Decimal("0"))
     days_91_120 = models.DecimalField("91-120 days", **MONEY, default=Decimal("0"))
     days_over_120 = models.DecimalField("over 120 days", **MONEY, default=Decimal("0"))
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        help_text="The import that wrote this snapshot (empty for demo or hand-made data).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     BUCKET_FIELDS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
@@ -100,3 +109,153 @@ class InvoiceAgingSnapshot(ImmutableModel):
     @property
     def total(self) -> Decimal:
         return sum((getattr(self, name) for name in self.BUCKET_FIELDS), Decimal("0"))
+
+
+def import_upload_path(batch: "ImportBatch", filename: str) -> str:
+    # The stored name never uses the uploaded one, which may hold anything.
+    return f"imports/{batch.organization_id}/{batch.sha256[:2]}/{batch.sha256}.csv"
+
+
+class ImportBatch(OrganizationOwned):
+    """One uploaded file, from preview to its import report. The file itself is kept for the record."""
+
+    class Kind(models.TextChoices):
+        AGING = "aging", "Aging report"
+        CONTACTS = "contacts", "Customer contact list"
+
+    class Status(models.TextChoices):
+        STAGING = "staging", "Reading the file"
+        NEEDS_MAPPING = "needs_mapping", "Needs a column mapping"
+        PREVIEWED = "previewed", "Ready to confirm"
+        REJECTED = "rejected", "Has errors – nothing imported"
+        IMPORTING = "importing", "Importing"
+        COMPLETED = "completed", "Imported"
+        FAILED = "failed", "Failed – nothing imported"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AGING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.STAGING)
+    file = models.FileField(upload_to=import_upload_path, max_length=255)
+    file_name = models.CharField(max_length=255, help_text="The name the file was uploaded with.")
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    as_of = models.DateField("as-of date", null=True, blank=True)
+    is_complete_report = models.BooleanField(
+        default=True,
+        help_text="A complete report lists every open invoice: open invoices missing from it are closed (paid).",
+    )
+    format = models.CharField(max_length=60, blank=True)
+    format_label = models.CharField(max_length=120, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    column_mapping = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(default=list, blank=True, help_text="The file's header, when it needs a mapping.")
+    preview = models.JSONField(default=dict, blank=True, help_text="Counts and totals shown before confirming.")
+    result = models.JSONField(default=dict, blank=True, help_text="What the import changed.")
+    issues = models.JSONField(default=list, blank=True, help_text="Row errors and warnings (the first 1,000).")
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, help_text="Why the whole file was refused or the import failed.")
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An earlier completed import of the very same file.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "sha256"])]
+        permissions = [("import_file", "Can upload and confirm imports")]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} {self.file_name}"
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.PREVIEWED and self.error_count == 0
+
+
+class StagedInvoiceRow(models.Model):
+    """Scratch space: the canonical rows of a batch between preview and confirm. Deleted after the import.
+
+    Staging lets the preview and the import be a handful of set-based SQL statements whatever the file's
+    size, instead of a query per row, and keeps memory flat for very large files.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    line = models.PositiveIntegerField()
+    client_id = models.CharField(max_length=100)
+    account_name = models.CharField(max_length=255)
+    parent_name = models.CharField(max_length=255, blank=True)
+    invoice_no = models.CharField(max_length=100)
+    invoice_date = models.DateField()
+    due_date = models.DateField(null=True)
+    invoice_amount = models.DecimalField(**MONEY)
+    total_outstanding = models.DecimalField(**MONEY)
+    days_0_30 = models.DecimalField(**MONEY)
+    days_31_60 = models.DecimalField(**MONEY)
+    days_61_90 = models.DecimalField(**MONEY)
+    days_91_120 = models.DecimalField(**MONEY)
+    days_over_120 = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, blank=True)
+    contact_first_name = models.CharField(max_length=100, blank=True)
+    contact_last_name = models.CharField(max_length=100, blank=True)
+    contact_email = models.CharField(max_length=254, blank=True)
+    contact_phone = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["batch", "invoice_no"]),
+            models.Index(fields=["batch", "client_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.invoice_no}"
+
+
+class StagedContactRow(models.Model):
+    """Scratch space for a customer contact list: one row per (customer, email)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    line = models.PositiveIntegerField()
+    client_id = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "client_id"])]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.client_id} {self.email}"
+
+
+class ImportProfile(OrganizationOwned):
+    """A column mapping a collector made by hand, reused when a file with the same header comes again."""
+
+    header_signature = models.CharField(max_length=64, help_text="SHA-256 of the normalised header row.")
+    headers = models.JSONField()
+    column_mapping = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "header_signature"], name="import_profile_one_per_header"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mapping for {', '.join(self.headers[:4])}…"

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Invoice, InvoiceAgingSnapshot
+from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
@@ -40,3 +40,30 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.StringRelatedField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    can_confirm = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id", "kind", "status", "status_display", "can_confirm", "file_name", "sha256", "size_bytes",
+            "uploaded_by", "as_of", "is_complete_report", "format", "format_label", "encoding", "column_mapping",
+            "headers", "preview", "result", "issues", "error_count", "warning_count", "rows_read", "failure",
+            "duplicate_of", "created_at", "started_at", "finished_at", "duration_ms",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=ImportBatch.Kind.choices, default=ImportBatch.Kind.AGING)
+    as_of = serializers.DateField(required=False, allow_null=True, default=None)
+    is_complete_report = serializers.BooleanField(default=True)
+
+
+class ColumnMappingSerializer(serializers.Serializer):
+    column_mapping = serializers.DictField(child=serializers.CharField())

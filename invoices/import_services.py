@@ -1,0 +1,298 @@
+"""The import of aging reports and contact lists: upload → read and preview → confirm → apply.
+
+Nothing touches the ledger before ``import_batch_apply``, which runs in one transaction: an import
+commits whole or not at all. Files above ``IMPORT_BACKGROUND_BYTES`` are read and applied by workers.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization
+from accounts.services import audit_event_record
+
+from .importing import (
+    ImportFileError,
+    UnrecognisedHeaderError,
+    read_contact_list,
+    read_report,
+)
+from .importing.apply import contact_import_apply, invoice_import_apply
+from .importing.plan import contact_import_plan, invoice_import_plan, invoice_import_row_errors
+from .importing.sql import STAGED, STAGED_CONTACTS, execute
+from .importing.staging import IssueLog, stage_contact_rows, stage_invoice_rows
+from .models import ImportBatch, ImportProfile
+
+logger = logging.getLogger(__name__)
+Status = ImportBatch.Status
+
+
+def _sha256(file: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def header_signature(headers: list[str]) -> str:
+    normalised = "|".join(" ".join(h.split()).lower() for h in headers)
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def runs_in_background(batch: ImportBatch) -> bool:
+    return batch.size_bytes > settings.IMPORT_BACKGROUND_BYTES and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def import_batch_create(
+    *,
+    organization: Organization,
+    uploaded_by,
+    file: File,
+    file_name: str,
+    kind: str = ImportBatch.Kind.AGING,
+    as_of=None,
+    is_complete_report: bool = True,
+) -> ImportBatch:
+    """Keep the uploaded file and read it into a preview (now, or in a worker when it is large)."""
+    size = file.size
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            f"{file_name} is {size / 1_048_576:.1f} MB; the limit is {settings.IMPORT_MAX_BYTES / 1_048_576:.0f} MB."
+        )
+    if size == 0:
+        raise ValidationError(f"{file_name} is empty.")
+    sha256 = _sha256(file)
+    batch = ImportBatch(
+        organization=organization,
+        kind=kind,
+        file_name=file_name[:255],
+        sha256=sha256,
+        size_bytes=size,
+        uploaded_by=uploaded_by if uploaded_by is not None and uploaded_by.is_authenticated else None,
+        as_of=as_of,
+        is_complete_report=is_complete_report,
+        duplicate_of=ImportBatch.objects.filter(
+            organization=organization, sha256=sha256, kind=kind, status=Status.COMPLETED
+        ).first(),
+    )
+    batch.file.save(file_name, file, save=False)
+    batch.save()
+    if runs_in_background(batch):
+        from .tasks import import_batch_read_task
+
+        transaction.on_commit(lambda: import_batch_read_task.delay(batch.pk))
+        return batch
+    return import_batch_read(batch=batch)
+
+
+def import_batch_read(*, batch: ImportBatch) -> ImportBatch:
+    """Read the file into staging and compute the preview. Writes nothing to the ledger."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.STAGING).update(started_at=timezone.now())
+    if not claimed:
+        batch.refresh_from_db()
+        return batch  # a redelivered task for a batch that was read already
+    started = time.monotonic()
+    issues = IssueLog()
+    try:
+        with batch.file.open("rb") as stream:
+            rows = _stage(batch, stream, issues)
+    except UnrecognisedHeaderError as exc:
+        _clear_staging(batch)
+        return _finish_read(batch, status=Status.NEEDS_MAPPING, failure=exc.message, headers=exc.headers)
+    except ImportFileError as exc:
+        _clear_staging(batch)
+        return _finish_read(batch, status=Status.REJECTED, failure=_file_error_text(batch, exc))
+    batch.refresh_from_db()
+    if batch.kind == ImportBatch.Kind.AGING:
+        for issue in invoice_import_row_errors(batch_id=batch.pk, organization_id=batch.organization_id):
+            issues.add_dict(issue)
+        preview = invoice_import_plan(
+            batch_id=batch.pk,
+            organization_id=batch.organization_id,
+            as_of=batch.as_of,
+            complete=batch.is_complete_report,
+        )
+    else:
+        preview = contact_import_plan(batch_id=batch.pk, organization_id=batch.organization_id)
+    if rows == 0 and not issues.errors:
+        issues.add_dict({"line": None, "column": None, "value": None, "severity": "error",
+                         "message": "the file has a header but no rows to import"})  # fmt: skip
+    if issues.errors:
+        _clear_staging(batch)
+    return _finish_read(
+        batch,
+        status=Status.REJECTED if issues.errors else Status.PREVIEWED,
+        preview=preview,
+        issues=issues,
+        rows=rows,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+
+
+def _stage(batch: ImportBatch, stream, issues: IssueLog) -> int:
+    def progress(rows: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_read=rows)
+
+    if batch.kind == ImportBatch.Kind.CONTACTS:
+        contacts = read_contact_list(stream, file_name=batch.file_name)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            format="quickbooks_contact_list", format_label="Customer contact list"
+        )
+        return stage_contact_rows(batch_id=batch.pk, contacts=contacts, issues=issues, progress=progress)
+
+    mapping = batch.column_mapping or None
+    try:
+        report = read_report(stream, file_name=batch.file_name, as_of=batch.as_of, column_mapping=mapping,
+                             max_bytes=settings.IMPORT_MAX_BYTES)  # fmt: skip
+    except UnrecognisedHeaderError as exc:
+        profile = ImportProfile.objects.filter(
+            organization_id=batch.organization_id, header_signature=header_signature(exc.headers)
+        ).first()
+        if profile is None or mapping:
+            raise
+        stream.seek(0)
+        mapping = profile.column_mapping
+        report = read_report(stream, file_name=batch.file_name, as_of=batch.as_of, column_mapping=mapping,
+                             max_bytes=settings.IMPORT_MAX_BYTES)  # fmt: skip
+    as_of = report.as_of or batch.as_of
+    if as_of is None:
+        raise ImportFileError(
+            "the file does not say its as-of date (no 'As of' line and no snapshot_date column): "
+            "give the report's date when uploading"
+        )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        as_of=as_of, format=report.format, format_label=report.format_label, encoding=report.encoding,
+        column_mapping=mapping or report.column_mapping,
+    )  # fmt: skip
+    rows = stage_invoice_rows(batch_id=batch.pk, report=report, as_of=as_of, issues=issues, progress=progress)
+    for issue in report.total_issues():
+        issues.add(issue)
+    return rows
+
+
+def _file_error_text(batch: ImportBatch, exc: ImportFileError) -> str:
+    # A SummaryReportError already names the detail report to export instead.
+    return f"{batch.file_name}: {exc}"
+
+
+def _clear_staging(batch: ImportBatch) -> None:
+    table = STAGED_CONTACTS if batch.kind == ImportBatch.Kind.CONTACTS else STAGED
+    execute(f"DELETE FROM {table} WHERE batch_id = %(batch)s", {"batch": batch.pk})
+
+
+def _finish_read(batch: ImportBatch, *, status, failure="", headers=None, preview=None, issues=None, rows=0,
+                 duration_ms=None) -> ImportBatch:  # fmt: skip
+    batch.refresh_from_db()
+    batch.status = status
+    batch.failure = failure
+    batch.headers = headers or []
+    batch.preview = preview or {}
+    batch.issues = issues.kept if issues else []
+    batch.error_count = issues.errors if issues else 0
+    batch.warning_count = issues.warnings if issues else 0
+    batch.rows_read = rows
+    batch.duration_ms = duration_ms
+    if status in (Status.REJECTED,):
+        batch.finished_at = timezone.now()
+    batch.save()
+    audit_event_record(
+        organization=batch.organization,
+        action="import.rejected" if status == Status.REJECTED else "import.read",
+        obj=batch,
+        actor=batch.uploaded_by,
+        payload={"status": status, "rows": rows, "errors": batch.error_count, "warnings": batch.warning_count},
+    )
+    return batch
+
+
+def import_batch_map_columns(*, batch: ImportBatch, column_mapping: dict[str, str], actor=None) -> ImportBatch:
+    """Read the file again with a mapping made by hand, and remember it for files with the same header."""
+    if batch.status not in (Status.NEEDS_MAPPING, Status.REJECTED, Status.PREVIEWED):
+        raise ValidationError("This import can no longer be re-read.")
+    ImportProfile.objects.update_or_create(
+        organization_id=batch.organization_id,
+        header_signature=header_signature(batch.headers),
+        defaults={"headers": batch.headers, "column_mapping": column_mapping, "created_by": actor},
+    )
+    _clear_staging(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.STAGING, column_mapping=column_mapping)
+    batch.refresh_from_db()
+    return import_batch_read(batch=batch)
+
+
+def import_batch_confirm(*, batch: ImportBatch, actor=None) -> ImportBatch:
+    """The collector has seen the preview: import it (now, or in a worker for a large file)."""
+    if not batch.can_confirm:
+        raise ValidationError(f"Import #{batch.pk} cannot be confirmed: it is {batch.get_status_display().lower()}.")
+    if runs_in_background(batch):
+        from .tasks import import_batch_apply_task
+
+        ImportBatch.objects.filter(pk=batch.pk, status=Status.PREVIEWED).update(status=Status.IMPORTING)
+        transaction.on_commit(lambda: import_batch_apply_task.delay(batch.pk, actor.pk if actor else None))
+        batch.refresh_from_db()
+        return batch
+    return import_batch_apply(batch_id=batch.pk, actor=actor)
+
+
+def import_batch_apply(*, batch_id: int, actor=None) -> ImportBatch:
+    """Write the staged batch into the ledger, all or nothing. A second call for the same batch does nothing."""
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().select_related("organization").get(pk=batch_id)
+            if batch.status not in (Status.PREVIEWED, Status.IMPORTING):
+                return batch
+            # One import at a time per organization: the preview counts must stay true while it runs.
+            Organization.objects.select_for_update().filter(pk=batch.organization_id).first()
+            now = timezone.now()
+            result = _apply(batch, now)
+            batch.status = Status.COMPLETED
+            batch.result = result
+            batch.finished_at = now
+            batch.duration_ms = (batch.duration_ms or 0) + int((time.monotonic() - started) * 1000)
+            batch.save()
+            audit_event_record(
+                organization=batch.organization, action="import.completed", obj=batch, actor=actor,
+                payload={"as_of": str(batch.as_of), "kind": batch.kind, "result": result},
+            )  # fmt: skip
+    except Exception as exc:
+        logger.exception("import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=Status.FAILED, failure=f"The import failed and nothing was imported: {exc}",
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        raise
+    return batch
+
+
+def _apply(batch: ImportBatch, now) -> dict:
+    if batch.kind == ImportBatch.Kind.CONTACTS:
+        result = contact_import_plan(batch_id=batch.pk, organization_id=batch.organization_id)
+        contact_import_apply(batch_id=batch.pk, organization_id=batch.organization_id, now=now)
+        return result
+    result = invoice_import_plan(
+        batch_id=batch.pk, organization_id=batch.organization_id, as_of=batch.as_of,
+        complete=batch.is_complete_report,
+    )  # fmt: skip
+    invoice_import_apply(
+        batch_id=batch.pk, organization_id=batch.organization_id,
+        default_currency=batch.organization.default_currency, as_of=batch.as_of,
+        is_newest=result["is_newest"], complete=batch.is_complete_report, now=now,
+    )  # fmt: skip
+    return result
+
+
+def import_batch_discard(*, batch: ImportBatch, actor=None) -> None:
+    """Drop a preview the collector does not want; the record of the upload stays."""
+    if batch.status not in (Status.PREVIEWED, Status.NEEDS_MAPPING):
+        raise ValidationError("Only a preview that was not imported can be discarded.")
+    _clear_staging(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.REJECTED, failure="Discarded by the user.",
+                                                   finished_at=timezone.now())  # fmt: skip
