@@ -1,6 +1,7 @@
 """Demo data: an organization, a login, one template per escalation degree, and a few dozen accounts
 with two month-end aging snapshots. Deterministic (seeded), so every demo looks the same."""
 
+import csv
 import datetime
 import random
 import secrets
@@ -100,6 +101,9 @@ FIRST_NAMES = ["Maria", "Tomas", "Priya", "Ellen", "Jun", "Sofia", "Dana", "Lee"
 LAST_NAMES = ["Anders", "Okafor", "Raman", "Brody", "Park", "Lindqvist", "Whitfield", "Chambers", "Ruiz", "Haddad"]
 
 
+SAMPLE_DIR_NAME = "demo"
+
+
 @dataclass
 class DemoResult:
     organization: Organization
@@ -109,6 +113,7 @@ class DemoResult:
     accounts: int
     invoices: int
     snapshots: int
+    sample_file: str = ""
 
 
 def _month_end_before(day: datetime.date) -> datetime.date:
@@ -133,7 +138,9 @@ def demo_data_load(*, today: datetime.date | None = None, seed: int = 2025) -> D
             template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
         _load_ledger(organization, today=today, rng=random.Random(seed))
 
+    sample = demo_sample_aging_file(organization=organization, as_of=today, rng=random.Random(seed + 1))
     return DemoResult(
+        sample_file=str(sample),
         organization=organization,
         username=user.username,
         password=password,
@@ -199,3 +206,45 @@ def _load_ledger(organization: Organization, *, today: datetime.date, rng: rando
                     )
                 )
     InvoiceAgingSnapshot.objects.bulk_create(snapshots)
+
+
+def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, rng: random.Random):
+    """Write this month's aging report for the demo customers (canonical CSV) to try the import with:
+    most open invoices again, some paid since (missing), a few new ones."""
+    from django.conf import settings
+
+    from invoices.canonical_template import COLUMNS
+
+    path = settings.VAR_DIR / SAMPLE_DIR_NAME / f"aging-report-{as_of.isoformat()}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    invoices = Invoice.objects.open().filter(organization=organization).select_related("account")
+    for invoice in invoices.order_by("account__client_id", "invoice_no"):
+        if rng.random() < 0.2:
+            continue  # paid since the last report
+        rows.append(_sample_row(invoice.account, invoice.invoice_no, invoice.invoice_date, invoice.due_date,
+                                invoice.invoice_amount, as_of))  # fmt: skip
+    accounts = list(Account.objects.filter(organization=organization).order_by("client_id")[:8])
+    for n, account in enumerate(accounts):
+        invoice_date = as_of - datetime.timedelta(days=rng.randint(1, 20))
+        amount = Decimal(rng.randint(150_00, 4_000_00)) / 100
+        rows.append(_sample_row(account, f"INV-NEW-{n + 1:03d}", invoice_date, invoice_date + datetime.timedelta(30),
+                                amount, as_of))  # fmt: skip
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _sample_row(account, invoice_no, invoice_date, due_date, amount, as_of) -> dict:
+    billing = account.contacts.filter(is_billing=True).first()
+    return {
+        "client_id": account.client_id, "account_name": account.account_name,
+        "contact_first_name": billing.first_name if billing else "", "contact_last_name": billing.last_name if billing else "",
+        "contact_email": billing.email if billing else "", "contact_phone": billing.phone if billing else "",
+        "invoice_no": invoice_no, "invoice_date": invoice_date.isoformat(), "due_date": due_date.isoformat(),
+        "invoice_amount": str(amount), "total_outstanding": str(amount),
+        **{k: str(v) for k, v in aging_buckets(outstanding=amount, due_date=due_date, as_of=as_of).items()},
+        "snapshot_date": as_of.isoformat(), "currency": account.currency,
+    }  # fmt: skip

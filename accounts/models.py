@@ -206,3 +206,20 @@ class AuditEvent(OrganizationOwned, ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+
+class AccountAlias(OrganizationOwned):
+    """Another client ID of an account: left behind when two accounts turned out to be one customer, so the
+    next import of the old ID lands on the merged account instead of recreating it."""
+
+    client_id = models.CharField("client ID", max_length=100)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "client_id"], name="account_alias_unique_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.account}"

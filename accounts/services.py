@@ -2,7 +2,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from .models import Account, AuditEvent, Contact, Organization
+from .models import Account, AccountAlias, AuditEvent, Contact, Organization
 
 
 def audit_event_record(
@@ -122,3 +122,45 @@ def contact_update(*, contact: Contact, actor=None, **changes) -> Contact:
         payload={"contact_id": contact.pk, "changed": sorted(changes)},
     )
     return contact
+
+
+@transaction.atomic
+def account_merge(*, source: Account, target: Account, actor=None) -> Account:
+    """Fold ``source`` into ``target`` (the same customer under two client IDs): invoices, contacts and
+    sub-accounts move, and ``source``'s client ID becomes an alias so later imports find ``target``."""
+    from invoices.models import Invoice
+
+    if source.pk == target.pk:
+        raise ValidationError("An account cannot be merged into itself.")
+    if source.organization_id != target.organization_id:
+        raise ValidationError("Accounts of different organizations cannot be merged.")
+    # Lock both rows in a fixed order so two merges cannot cross.
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+
+    moved_invoices = Invoice.objects.filter(account=source).update(account=target)
+    target_emails = set(target.contacts.exclude(email="").values_list("email", flat=True))
+    target_has_billing = target.contacts.filter(is_billing=True).exists()
+    for contact in source.contacts.all():
+        if contact.email and contact.email in target_emails:
+            contact.delete()  # the same person is already on the target account
+            continue
+        contact.account = target
+        contact.is_billing = contact.is_billing and not target_has_billing
+        contact.save()
+    Account.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+    AccountAlias.objects.filter(account=source).update(account=target)
+    AccountAlias.objects.create(organization_id=target.organization_id, client_id=source.client_id, account=target)
+    if target.escalation_paused is False and source.escalation_paused:
+        target.escalation_paused = True  # a pause someone set on either account still holds
+        target.save(update_fields=["escalation_paused", "updated_at"])
+    audit_event_record(
+        organization=target.organization,
+        action="account.merged",
+        obj=target,
+        actor=actor,
+        payload={"merged_client_id": source.client_id, "merged_name": source.account_name,
+                 "invoices_moved": moved_invoices},
+    )  # fmt: skip
+    source.delete()
+    return target

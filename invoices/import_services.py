@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.services import audit_event_record
+from finemanwest.celery import app as celery_app
 
 from .importing import (
     ImportFileError,
@@ -26,7 +27,7 @@ from .importing import (
 from .importing.apply import contact_import_apply, invoice_import_apply
 from .importing.plan import contact_import_plan, invoice_import_plan, invoice_import_row_errors
 from .importing.sql import STAGED, STAGED_CONTACTS, execute
-from .importing.staging import IssueLog, stage_contact_rows, stage_invoice_rows
+from .importing.staging import IssueLog, stage_contact_rows, stage_invoice_rows, staged_rows_follow_aliases
 from .models import ImportBatch, ImportProfile
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def header_signature(headers: list[str]) -> str:
 
 
 def runs_in_background(batch: ImportBatch) -> bool:
-    return batch.size_bytes > settings.IMPORT_BACKGROUND_BYTES and not settings.CELERY_TASK_ALWAYS_EAGER
+    return batch.size_bytes > settings.IMPORT_BACKGROUND_BYTES and not celery_app.conf.task_always_eager
 
 
 def import_batch_create(
@@ -109,6 +110,12 @@ def import_batch_read(*, batch: ImportBatch) -> ImportBatch:
     except ImportFileError as exc:
         _clear_staging(batch)
         return _finish_read(batch, status=Status.REJECTED, failure=_file_error_text(batch, exc))
+    except Exception as exc:
+        # Not the file's fault (storage, database): say so on the batch instead of leaving it "reading".
+        logger.exception("reading import %s failed", batch.pk)
+        _clear_staging(batch)
+        _finish_read(batch, status=Status.FAILED, failure=f"Reading the file failed ({type(exc).__name__}).")
+        raise
     batch.refresh_from_db()
     if batch.kind == ImportBatch.Kind.AGING:
         for issue in invoice_import_row_errors(batch_id=batch.pk, organization_id=batch.organization_id):
@@ -145,7 +152,9 @@ def _stage(batch: ImportBatch, stream, issues: IssueLog) -> int:
         ImportBatch.objects.filter(pk=batch.pk).update(
             format="quickbooks_contact_list", format_label="Customer contact list"
         )
-        return stage_contact_rows(batch_id=batch.pk, contacts=contacts, issues=issues, progress=progress)
+        rows = stage_contact_rows(batch_id=batch.pk, contacts=contacts, issues=issues, progress=progress)
+        staged_rows_follow_aliases(batch_id=batch.pk, organization_id=batch.organization_id, table=STAGED_CONTACTS)
+        return rows
 
     mapping = batch.column_mapping or None
     try:
@@ -172,6 +181,7 @@ def _stage(batch: ImportBatch, stream, issues: IssueLog) -> int:
         column_mapping=mapping or report.column_mapping,
     )  # fmt: skip
     rows = stage_invoice_rows(batch_id=batch.pk, report=report, as_of=as_of, issues=issues, progress=progress)
+    staged_rows_follow_aliases(batch_id=batch.pk, organization_id=batch.organization_id, table=STAGED)
     for issue in report.total_issues():
         issues.add(issue)
     return rows
@@ -199,7 +209,7 @@ def _finish_read(batch: ImportBatch, *, status, failure="", headers=None, previe
     batch.warning_count = issues.warnings if issues else 0
     batch.rows_read = rows
     batch.duration_ms = duration_ms
-    if status in (Status.REJECTED,):
+    if status in (Status.REJECTED, Status.FAILED):
         batch.finished_at = timezone.now()
     batch.save()
     audit_event_record(

@@ -57,3 +57,19 @@ def test_demo_load_twice_keeps_one_copy_and_gives_a_new_password():
     assert authenticate(username="demo", password=first.password) is None
     assert authenticate(username="demo", password=second.password) is not None
     assert Account.objects.aggregate(n=Count("id"))["n"] == first.accounts
+
+
+def test_demo_sample_file_imports_into_the_demo_organization(settings, tmp_path):
+    from django.core.files import File
+
+    from invoices.import_services import import_batch_confirm, import_batch_create
+
+    settings.VAR_DIR = tmp_path
+    result = demo_data_load(today=datetime.date(2026, 11, 29))
+    with open(result.sample_file, "rb") as handle:
+        batch = import_batch_create(organization=result.organization, uploaded_by=None,
+                                    file=File(handle, name="sample.csv"), file_name="sample.csv")  # fmt: skip
+    assert batch.can_confirm, (batch.failure, batch.issues[:3])
+    assert batch.preview["invoices"]["new"] == 8 and batch.preview["invoices"]["to_close"] > 0
+    batch = import_batch_confirm(batch=batch)
+    assert batch.status == "completed"

@@ -170,3 +170,21 @@ def stage_contact_rows(
                 yield (batch_id, item.line, item.client_id, item.first_name, item.last_name, email, phone)
 
     return _write("invoices_stagedcontactrow", CONTACT_COLUMNS, rows(), progress)
+
+
+def staged_rows_follow_aliases(*, batch_id: int, organization_id: int, table: str) -> None:
+    """Rows naming a merged-away client ID are pointed at the account it was merged into (and its name,
+    so the import does not rename the merged account back)."""
+    name_update = ", account_name = (SELECT a.account_name {alias_join})" if table.endswith("invoicerow") else ""
+    alias_join = (
+        "FROM accounts_accountalias al JOIN accounts_account a ON a.id = al.account_id "
+        f"WHERE al.organization_id = %(org)s AND al.client_id = {table}.client_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table}
+                SET client_id = (SELECT a.client_id {alias_join}){name_update.format(alias_join=alias_join)}
+                WHERE batch_id = %(batch)s
+                  AND client_id IN (SELECT client_id FROM accounts_accountalias WHERE organization_id = %(org)s)""",
+            {"batch": batch_id, "org": organization_id},
+        )

@@ -15,3 +15,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(f"Log in as  {result.username} / {result.password}"))
         self.stdout.write("(The password is new each time this command runs.)")
+        self.stdout.write(f"To try an import, upload this month's aging report: {result.sample_file}")
