@@ -238,11 +238,11 @@ def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, 
 
 
 def _sample_row(account, invoice_no, invoice_date, due_date, amount, as_of) -> dict:
-    billing = account.contacts.filter(is_billing=True).first()
+    billing = account.contacts.filter(is_billing=True).first() or Contact(account=account)
     return {
         "client_id": account.client_id, "account_name": account.account_name,
-        "contact_first_name": billing.first_name if billing else "", "contact_last_name": billing.last_name if billing else "",
-        "contact_email": billing.email if billing else "", "contact_phone": billing.phone if billing else "",
+        "contact_first_name": billing.first_name, "contact_last_name": billing.last_name,
+        "contact_email": billing.email, "contact_phone": billing.phone,
         "invoice_no": invoice_no, "invoice_date": invoice_date.isoformat(), "due_date": due_date.isoformat(),
         "invoice_amount": str(amount), "total_outstanding": str(amount),
         **{k: str(v) for k, v in aging_buckets(outstanding=amount, due_date=due_date, as_of=as_of).items()},
