@@ -15,6 +15,8 @@ from accounts.models import Role
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from finemanwest.celery import app
 
+pytest_plugins = ["devtools.pytest_plugin"]  # fake_anthropic: a local Messages API for the real SDK
+
 PASSWORD = "correct horse battery staple"
 
 

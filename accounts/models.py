@@ -151,6 +151,11 @@ class Contact(TimestampedModel):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
     is_billing = models.BooleanField("billing contact", default=False)
+    suppressed_at = models.DateTimeField(
+        null=True, blank=True, help_text="No emails go to a suppressed contact (hard bounce, complaint, or by hand)."
+    )
+    # db_default: the import inserts contacts with raw SQL and leaves this column out.
+    suppression_reason = models.CharField(max_length=200, blank=True, db_default="")
 
     class Meta:
         ordering = ["-is_billing", "last_name", "first_name"]

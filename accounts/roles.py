@@ -10,6 +10,7 @@ _DOMAIN_MODELS = {
     "accounts": ["account", "contact", "auditevent"],
     "invoices": ["invoice", "invoiceagingsnapshot", "importbatch"],
     "templates_app": ["emailtemplate"],
+    "escalation": ["emaildraft", "escalationrun", "collectionsettings", "escalationpolicy", "policylevel"],
 }
 
 
@@ -24,6 +25,7 @@ COLLECTOR = VIEWER | {
     "accounts.change_account",
     "invoices.change_invoice",
     "invoices.import_file",
+    "escalation.add_escalationrun",
 }
 AR_ADMIN = COLLECTOR | {
     "accounts.add_account",
@@ -31,6 +33,12 @@ AR_ADMIN = COLLECTOR | {
     "invoices.add_invoice",
     "templates_app.add_emailtemplate",
     "templates_app.change_emailtemplate",
+    "escalation.change_collectionsettings",
+    "escalation.add_escalationpolicy",
+    "escalation.change_escalationpolicy",
+    "escalation.add_policylevel",
+    "escalation.change_policylevel",
+    "escalation.delete_policylevel",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

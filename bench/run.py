@@ -6,6 +6,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script, args in [("import_bench.py", ["--memory-rows", "500000"])]:
+for script, args in [("import_bench.py", ["--memory-rows", "500000"]), ("generation_bench.py", [])]:
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script), *args], check=True)  # noqa: S603

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class EscalationConfig(AppConfig):
     name = "escalation"
-    verbose_name = "Escalation"
+    verbose_name = "Escalation and emails"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("finemanwest.api_urls", namespace="api")),
     path("", include("invoices.urls")),
+    path("", include("escalation.urls")),
     path("", include("accounts.urls")),
 ]

@@ -208,3 +208,8 @@ IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=2 * 1024 * 
 # django-import-export in the back office follows the model permissions of the user's role.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+ANTHROPIC_MAX_RETRIES = env.int("ANTHROPIC_MAX_RETRIES", default=3)  # the SDK backs off on 429/5xx/overload
+ANTHROPIC_MAX_TOKENS = env.int("ANTHROPIC_MAX_TOKENS", default=1500)
+# Claude calls in flight at once across all workers (Redis-backed when REDIS_URL is set), to stay inside
+# the API's rate limits during a large run.
+ANTHROPIC_CONCURRENCY = env.int("ANTHROPIC_CONCURRENCY", default=8)

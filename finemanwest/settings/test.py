@@ -17,3 +17,8 @@ LOGGING = build_logging_config(json_lines=False, level="WARNING")
 # Serve static files straight from static/ (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests never reach the real API: the offline writer by default, the local fake when a test asks for it.
+ANTHROPIC_API_KEY = ""
+ANTHROPIC_BASE_URL = ""
+AI_MODE = "offline"

@@ -1,0 +1,157 @@
+"""Draft generation benchmark: N due accounts written through the real SDK against the local fake API.
+
+    python bench/generation_bench.py                       # 1,000 accounts, 300 ms per call, concurrency 1/8/32
+    python bench/generation_bench.py --accounts 200 --concurrency 8 32
+
+Concurrency is the number of drafts written at once (in production: the writer workers' concurrency). Prints
+wall time and drafts/s per concurrency against the ideal N x latency / concurrency, input tokens per draft
+with and without prompt caching (from the API's usage), and SQL queries per draft.
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/finemanwest_bench")
+os.environ["DJANGO_SETTINGS_MODULE"] = "finemanwest.settings.test"
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="fw-bench-media-"))
+
+
+def build_ledger(organization, accounts: int):
+    from decimal import Decimal
+
+    from accounts.demo import DEFAULT_TEMPLATES
+    from accounts.models import Account, Contact
+    from invoices.models import Invoice, InvoiceAgingSnapshot
+    from templates_app.services import template_version_create
+
+    for identifier, data in DEFAULT_TEMPLATES.items():
+        template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
+    as_of = datetime.date(2025, 2, 28)
+    created = Account.objects.bulk_create(
+        Account(organization=organization, client_id=f"C-{n:05d}", account_name=f"Customer {n:05d} Ltd")
+        for n in range(accounts)
+    )
+    Contact.objects.bulk_create(
+        Contact(account=a, first_name="Pat", email=f"ap{n}@customer.example", is_billing=True)
+        for n, a in enumerate(created)
+    )
+    invoices = Invoice.objects.bulk_create(
+        Invoice(organization=organization, account=a, invoice_no=f"INV-{n:06d}-{k}",
+                invoice_date=as_of - datetime.timedelta(days=40 + 20 * k + n % 30),
+                due_date=as_of - datetime.timedelta(days=10 + 20 * k + n % 30),
+                invoice_amount=Decimal("1250.50") + k, total_outstanding=Decimal("1250.50") + k)
+        for n, a in enumerate(created) for k in range(3)
+    )  # fmt: skip
+    InvoiceAgingSnapshot.objects.bulk_create(
+        InvoiceAgingSnapshot(invoice=i, snapshot_date=as_of, days_31_60=i.total_outstanding) for i in invoices
+    )
+    return as_of
+
+
+def reset_tables():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE escalation_emaildraft, escalation_escalationrun, invoices_invoiceagingsnapshot, "
+            "invoices_invoice, accounts_contact, accounts_account, accounts_auditevent, "
+            "templates_app_emailtemplate, escalation_policylevel, escalation_escalationpolicy, "
+            "escalation_collectionsettings, accounts_organization CASCADE"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from import_bench import ensure_database
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Organization
+    from devtools.fake_anthropic import FakeAnthropic, collection_email_responder
+    from escalation.models import EmailDraft
+    from escalation.services import draft_generate, escalation_run_start
+
+    call_command("migrate", verbosity=0)
+    with FakeAnthropic() as fake:
+
+        def slow_responder(request_json):
+            time.sleep(args.latency)
+            return collection_email_responder(request_json)
+
+        fake.responder = slow_responder
+        settings.ANTHROPIC_API_KEY, settings.AI_MODE = "bench-key", "claude"
+        settings.ANTHROPIC_BASE_URL, settings.ANTHROPIC_MAX_RETRIES = fake.base_url, 2
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        from finemanwest.celery import app
+
+        print(f"database: {connection.vendor}; fake API latency {args.latency * 1000:.0f} ms per call")
+        for concurrency in args.concurrency:
+            reset_tables()
+            organization = Organization.objects.create(name="Bench", slug="bench")
+            as_of = build_ledger(organization, args.accounts)
+            app.conf.task_always_eager = False  # the run only creates drafts; this script writes them
+            from unittest import mock
+
+            with mock.patch("escalation.tasks.draft_generate_task.delay"):
+                escalation_run_start(organization=organization, on_date=as_of + datetime.timedelta(days=3))
+            app.conf.task_always_eager = True
+            ids = list(EmailDraft.objects.values_list("pk", flat=True))
+            fake.reset()
+            fake.responder = slow_responder
+
+            def write(pk):
+                try:
+                    return draft_generate(draft_id=pk).writer
+                finally:
+                    connections.close_all()
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                writers = list(pool.map(write, ids))
+            elapsed = time.perf_counter() - started
+            ideal = len(ids) * args.latency / concurrency
+            drafts = EmailDraft.objects.filter(pk__in=ids)
+            claude = sum(1 for w in writers if w == "claude")
+            usage = [(d.input_tokens, d.cache_read_tokens, d.cache_creation_tokens) for d in drafts]
+            uncached = sum(i + r + c for i, r, c in usage) / len(usage)
+            paid = sum(i + c for i, r, c in usage) / len(usage)
+            print(f"concurrency {concurrency:>2}: {len(ids)} drafts in {elapsed:.1f} s = {len(ids) / elapsed:.1f} "
+                  f"drafts/s (ideal {ideal:.1f} s, ratio {elapsed / ideal:.2f}); {claude} by Claude, "
+                  f"{len(ids) - claude} other")  # fmt: skip
+        print(f"input tokens per draft: {uncached:.0f} without prompt caching, {paid:.0f} uncached with it "
+              f"(the rest read from cache at a tenth of the price)")  # fmt: skip
+
+        # SQL queries per draft: the same for a small and a large ledger.
+        for pk in ids[:2]:
+            EmailDraft.objects.filter(pk=pk).update(status=EmailDraft.Status.GENERATING, prompt_hash="")
+        counts = []
+        for pk in ids[:2]:
+            with CaptureQueriesContext(connection) as queries:
+                draft_generate(draft_id=pk)
+            counts.append(len(queries.captured_queries))
+        print(f"SQL queries per draft: {counts}")
+
+
+if __name__ == "__main__":
+    main()

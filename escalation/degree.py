@@ -1,0 +1,239 @@
+"""Who is due, and why: the degree of every account of an organization, from its latest aging snapshot.
+
+The heavy lifting is one aggregate query over the latest snapshot (totals, oldest due date, worst bucket
+per account); the per-account arithmetic then runs over those few thousand aggregated rows. Every other
+input (contacts, policies, templates, earlier drafts) is one query each, so the number of queries does not
+grow with the number of accounts.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+
+from accounts.models import Account, Contact, Organization
+from invoices.models import InvoiceAgingSnapshot
+from templates_app.models import EmailTemplate
+
+from .models import AccountPolicy, EmailDraft, PolicyLevel
+from .policies import collection_settings_get, escalation_policy_default
+
+CENT = Decimal("0.01")
+# Without a due date, the worst bucket gives a lower bound of how overdue the balance is.
+BUCKET_RANK = {"days_31_60": 1, "days_61_90": 2, "days_91_120": 3, "days_over_120": 4}
+RANK_LOWER_BOUND = {0: 0, 1: 31, 2: 61, 3: 91, 4: 121}
+
+# Drafts that count as "an email to the account" for cooldowns and for no-skipping.
+LIVE_DRAFT_STATUSES = [
+    s for s in EmailDraft.Status.values if s not in (EmailDraft.Status.CANCELLED, EmailDraft.Status.FAILED)
+]
+
+
+class Skip:
+    PAUSED = "Escalation is paused for this account"
+    ALL_DISPUTED = "Every open invoice is disputed"
+    NOTHING_OVERDUE = "Nothing is overdue"
+    UNDER_TOLERANCE = "Balance under the small-balance tolerance"
+    BELOW_LEVEL_MINIMUM = "Balance under the minimum of its degree"
+    NO_TEMPLATE = "No active template for this degree"
+    NO_CONTACT = "No billing contact with an email address"
+    SUPPRESSED = "The billing contact is suppressed"
+    ALREADY_DRAFTED = "Already has a draft for this snapshot and degree"
+    COOLDOWN = "Cooldown since the last email is not over"
+
+
+@dataclass(frozen=True)
+class Standing:
+    account_id: int
+    total_due: Decimal
+    open_invoices: int
+    disputed_invoices: int
+    oldest_days_overdue: int
+
+
+@dataclass
+class DueAccount:
+    account_id: int
+    account_name: str
+    client_id: str
+    degree: int
+    oldest_days_overdue: int
+    total_due: Decimal
+    currency: str
+    open_invoices: int
+    template_id: int
+    contact_id: int
+    recipient_email: str
+    requires_approval: bool
+    reason: str
+
+
+@dataclass
+class SkippedAccount:
+    account_id: int
+    account_name: str
+    client_id: str
+    degree: int
+    oldest_days_overdue: int
+    total_due: Decimal
+    reason: str
+
+
+@dataclass
+class DueReport:
+    on_date: datetime.date
+    snapshot_date: datetime.date | None
+    due: list[DueAccount] = field(default_factory=list)
+    skipped: list[SkippedAccount] = field(default_factory=list)
+
+
+def latest_snapshot_date(*, organization: Organization) -> datetime.date | None:
+    return (
+        InvoiceAgingSnapshot.objects.filter(invoice__organization=organization)
+        .aggregate(latest=Max("snapshot_date"))["latest"]
+    )  # fmt: skip
+
+
+def account_standings(*, organization: Organization, snapshot_date: datetime.date, on_date: datetime.date):
+    """{account_id: Standing} for every account with open invoices in the snapshot of ``snapshot_date``."""
+    counted = Q(invoice__is_disputed=False)
+    owing = counted & Q(invoice__total_outstanding__gt=0)
+    worst_bucket = Case(
+        *(When(**{f"{name}__gt": 0}, then=Value(rank)) for name, rank in reversed(BUCKET_RANK.items())),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = (
+        InvoiceAgingSnapshot.objects.filter(
+            snapshot_date=snapshot_date, invoice__organization=organization, invoice__closed_at__isnull=True
+        )
+        .values("invoice__account_id")
+        .annotate(
+            total_due=Sum("invoice__total_outstanding", filter=counted),
+            open_invoices=Count("id", filter=counted),
+            disputed_invoices=Count("id", filter=Q(invoice__is_disputed=True)),
+            oldest_due=Min("invoice__due_date", filter=owing & Q(invoice__due_date__isnull=False)),
+            worst_rank=Max(worst_bucket, filter=owing & Q(invoice__due_date__isnull=True)),
+        )
+    )
+    days_since_snapshot = (on_date - snapshot_date).days
+    standings = {}
+    for row in rows:
+        by_due_date = (on_date - row["oldest_due"]).days if row["oldest_due"] else 0
+        rank = row["worst_rank"] or 0
+        by_bucket = RANK_LOWER_BOUND[rank] + days_since_snapshot if rank else 0
+        standings[row["invoice__account_id"]] = Standing(
+            account_id=row["invoice__account_id"],
+            total_due=Decimal(row["total_due"] or 0).quantize(CENT),
+            open_invoices=row["open_invoices"],
+            disputed_invoices=row["disputed_invoices"],
+            oldest_days_overdue=max(by_due_date, by_bucket, 0),
+        )
+    return standings
+
+
+def _levels_by_account(organization: Organization, account_ids) -> tuple[dict, list[PolicyLevel], dict]:
+    default_policy = escalation_policy_default(organization=organization)
+    default_levels = list(default_policy.levels.order_by("degree"))
+    overrides = {}
+    no_skipping = {None: default_policy.no_skipping}
+    for assignment in AccountPolicy.objects.filter(account_id__in=account_ids).select_related("policy"):
+        overrides[assignment.account_id] = assignment.policy
+    levels_by_policy = {}
+    for level in PolicyLevel.objects.filter(policy__in={p.pk for p in overrides.values()}).order_by("degree"):
+        levels_by_policy.setdefault(level.policy_id, []).append(level)
+    per_account = {
+        account_id: (levels_by_policy.get(policy.pk, []), policy.no_skipping)
+        for account_id, policy in overrides.items()
+    }
+    return per_account, default_levels, no_skipping
+
+
+def _degree_for(days: int, levels: list[PolicyLevel]) -> PolicyLevel | None:
+    reached = [level for level in levels if days >= level.min_days_overdue]
+    return reached[-1] if reached else None
+
+
+def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueReport:
+    """Each account that should get an email on ``on_date`` and why, and each one skipped and why."""
+    snapshot_date = latest_snapshot_date(organization=organization)
+    report = DueReport(on_date=on_date, snapshot_date=snapshot_date)
+    if snapshot_date is None:
+        return report
+    settings = collection_settings_get(organization=organization)
+    standings = account_standings(organization=organization, snapshot_date=snapshot_date, on_date=on_date)
+    accounts = {a.pk: a for a in Account.objects.filter(pk__in=standings.keys())}
+    per_account_levels, default_levels, default_no_skipping = _levels_by_account(organization, standings.keys())
+    templates = dict(
+        EmailTemplate.objects.filter(organization=organization, is_active=True).values_list("identifier", "pk")
+    )
+    billing = {
+        c.account_id: c
+        for c in Contact.objects.filter(account_id__in=standings.keys(), is_billing=True).only(
+            "id", "account_id", "email", "suppressed_at"
+        )
+    }
+    drafted = set(
+        EmailDraft.objects.filter(account_id__in=standings.keys(), snapshot_date=snapshot_date).values_list(
+            "account_id", "degree"
+        )
+    )
+    history = {
+        row["account_id"]: row
+        for row in EmailDraft.objects.filter(account_id__in=standings.keys(), status__in=LIVE_DRAFT_STATUSES)
+        .values("account_id")
+        .annotate(last_at=Max("created_at"), top_degree=Max("degree"))
+    }
+
+    for account_id, standing in sorted(standings.items(), key=lambda item: accounts[item[0]].account_name):
+        account = accounts[account_id]
+        levels, no_skipping = per_account_levels.get(account_id, (default_levels, default_no_skipping[None]))
+        level = _degree_for(standing.oldest_days_overdue, levels)
+        if level is not None and no_skipping:
+            allowed = (history.get(account_id, {}).get("top_degree") or 0) + 1
+            if level.degree > allowed:
+                level = next((lv for lv in levels if lv.degree == allowed), level)
+        degree = level.degree if level else 0
+
+        def skip(reason: str, *, account=account, standing=standing, degree=degree) -> None:
+            report.skipped.append(
+                SkippedAccount(account.pk, account.account_name, account.client_id, degree,
+                               standing.oldest_days_overdue, standing.total_due, reason)
+            )  # fmt: skip
+
+        contact = billing.get(account_id)
+        last = history.get(account_id)
+        if account.escalation_paused:
+            skip(Skip.PAUSED)
+        elif standing.open_invoices == 0 and standing.disputed_invoices:
+            skip(Skip.ALL_DISPUTED)
+        elif level is None:
+            skip(Skip.NOTHING_OVERDUE)
+        elif standing.total_due < settings.small_balance_tolerance:
+            skip(Skip.UNDER_TOLERANCE)
+        elif standing.total_due < level.min_balance:
+            skip(Skip.BELOW_LEVEL_MINIMUM)
+        elif level.template_identifier not in templates:
+            skip(f"{Skip.NO_TEMPLATE} ({level.template_identifier})")
+        elif contact is None or not contact.email:
+            skip(Skip.NO_CONTACT)
+        elif contact.suppressed_at is not None:
+            skip(Skip.SUPPRESSED)
+        elif (account_id, degree) in drafted:
+            skip(Skip.ALREADY_DRAFTED)
+        elif last and (on_date - last["last_at"].date()).days < level.cooldown_days:
+            skip(f"{Skip.COOLDOWN} (last email {last['last_at'].date().isoformat()}, {level.cooldown_days} days)")
+        else:
+            report.due.append(
+                DueAccount(
+                    account_id=account_id, account_name=account.account_name, client_id=account.client_id,
+                    degree=degree, oldest_days_overdue=standing.oldest_days_overdue, total_due=standing.total_due,
+                    currency=account.currency, open_invoices=standing.open_invoices,
+                    template_id=templates[level.template_identifier], contact_id=contact.pk,
+                    recipient_email=contact.email,
+                    requires_approval=level.requires_approval or degree in settings.approval_required_degrees,
+                    reason=f"Oldest balance {standing.oldest_days_overdue} days overdue: degree {degree}",
+                )
+            )  # fmt: skip
+    return report
