@@ -26,6 +26,7 @@ COLLECTOR = VIEWER | {
     "invoices.change_invoice",
     "invoices.import_file",
     "escalation.add_escalationrun",
+    "escalation.change_emaildraft",
 }
 AR_ADMIN = COLLECTOR | {
     "accounts.add_account",

@@ -107,6 +107,7 @@ def main() -> None:
 
         print(f"database: {connection.vendor}; fake API latency {args.latency * 1000:.0f} ms per call")
         for concurrency in args.concurrency:
+            settings.ANTHROPIC_CONCURRENCY = concurrency  # the writer workers' concurrency in production
             reset_tables()
             organization = Organization.objects.create(name="Bench", slug="bench")
             as_of = build_ledger(organization, args.accounts)

@@ -121,11 +121,18 @@ class EscalationRun(OrganizationOwned):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     counts = models.JSONField(default=dict, blank=True)
+    scheduled = models.BooleanField(default=False, help_text="Started by the daily schedule, not by a person.")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # The daily schedule may fire twice (two beat processes, a retry): one scheduled run a day.
+            models.UniqueConstraint(
+                fields=["organization", "run_date"], condition=Q(scheduled=True), name="run_one_scheduled_per_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Run #{self.pk} on {self.run_date}"
@@ -180,6 +187,16 @@ class EmailDraft(OrganizationOwned, TimestampedModel):
     generation_errors = models.JSONField(default=list, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
 
+    # Review and delivery.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    ses_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -192,3 +209,45 @@ class EmailDraft(OrganizationOwned, TimestampedModel):
 
     def __str__(self) -> str:
         return f"Draft #{self.pk}: degree {self.degree} to {self.account}"
+
+
+class DraftRevision(models.Model):
+    """A person's edit of a draft's text, kept with its ledger check; the draft holds the latest text."""
+
+    organization_path = "draft__organization"
+
+    draft = models.ForeignKey(EmailDraft, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_passed = models.BooleanField(default=False)
+    check_results = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["draft", "number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="draft_revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of draft #{self.draft_id}"
+
+
+class DeliveryEvent(OrganizationOwned):
+    """What SES reported about a sent email: delivery, bounce, complaint, open, click."""
+
+    draft = models.ForeignKey(EmailDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    ses_message_id = models.CharField(max_length=200, db_index=True)
+    event_type = models.CharField(max_length=30)
+    recipient = models.EmailField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} for {self.ses_message_id}"

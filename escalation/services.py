@@ -30,7 +30,7 @@ MAX_WRITER_ATTEMPTS = 2  # the first answer, and one more with the ledger check'
 
 @transaction.atomic
 def escalation_run_start(
-    *, organization: Organization, actor=None, on_date: datetime.date | None = None
+    *, organization: Organization, actor=None, on_date: datetime.date | None = None, scheduled: bool = False
 ) -> EscalationRun:
     """Draft an email for every account due on ``on_date`` and queue their generation."""
     on_date = on_date or timezone.localdate()
@@ -40,6 +40,7 @@ def escalation_run_start(
         run_date=on_date,
         snapshot_date=report.snapshot_date,
         started_by=actor if actor is not None and actor.is_authenticated else None,
+        scheduled=scheduled,
     )
     EmailDraft.objects.bulk_create(
         [
@@ -174,6 +175,10 @@ def _store(draft_id: int, facts: dict, outcome: dict) -> EmailDraft:
     else:
         draft.status = Status.APPROVED
     draft.save()
+    if draft.status == Status.APPROVED:  # a degree that needs no approval goes straight to sending
+        from .delivery.services import queue_for_sending
+
+        queue_for_sending(draft)
     audit_event_record(
         organization=draft.account.organization, action="draft.generated", obj=draft.account,
         payload={"draft_id": draft.pk, "degree": draft.degree, "writer": draft.writer, "status": draft.status,
@@ -213,3 +218,25 @@ def template_preview(*, template, account, use_claude: bool = False) -> dict:
         writer = "offline writer"
     check = ledger_check(subject=subject, body=body, facts=facts)
     return {"subject": subject, "body": body, "writer": writer, "check": check, "facts": facts}
+
+
+def escalation_daily_runs(*, now: datetime.datetime) -> list[int]:
+    """The schedule: every organization whose run hour it is gets today's run, once (safe to fire twice)."""
+    from django.db import IntegrityError
+
+    from .models import CollectionSettings
+
+    local = timezone.localtime(now)
+    started = []
+    for collection in CollectionSettings.objects.select_related("organization"):
+        if collection.daily_run_hour != local.hour or local.weekday() not in collection.business_days:
+            continue
+        if EscalationRun.objects.filter(organization=collection.organization, run_date=local.date(),
+                                        scheduled=True).exists():  # fmt: skip
+            continue
+        try:
+            run = escalation_run_start(organization=collection.organization, on_date=local.date(), scheduled=True)
+        except IntegrityError:
+            continue  # the other scheduler got there first
+        started.append(run.pk)
+    return started

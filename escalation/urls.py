@@ -8,5 +8,11 @@ urlpatterns = [
     path("escalation/runs/start/", views.run_start_view, name="run-start"),
     path("escalation/runs/<int:pk>/", views.run_detail_view, name="run-detail"),
     path("escalation/drafts/<int:pk>/", views.draft_detail_view, name="draft-detail"),
+    path("escalation/review/", views.review_queue_view, name="review-queue"),
+    path("escalation/review/approve/", views.drafts_approve_view, name="drafts-approve"),
+    path("escalation/drafts/<int:pk>/approve/", views.draft_approve_view, name="draft-approve"),
+    path("escalation/drafts/<int:pk>/reject/", views.draft_reject_view, name="draft-reject"),
+    path("escalation/drafts/<int:pk>/edit/", views.draft_edit_view, name="draft-edit"),
+    path("escalation/drafts/<int:pk>/resolve/", views.draft_resolve_view, name="draft-resolve"),
     path("escalation/templates/", views.template_versions_view, name="template-versions"),
 ]

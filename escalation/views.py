@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +10,16 @@ from accounts.tenancy import scoped, user_organization
 from templates_app.models import EmailTemplate
 
 from .degree import accounts_due
+from .delivery.services import (
+    draft_approve,
+    draft_edit,
+    draft_reject,
+    draft_resolve_unknown,
+    draft_retry,
+    drafts_approve,
+)
+from .forms import DraftEditForm, DraftRejectForm
+from .models import EmailDraft
 from .selectors import draft_list, run_list
 from .services import escalation_run_start, template_preview
 
@@ -54,11 +64,124 @@ def run_detail_view(request, pk: int):
     return render(request, "escalation/run_detail.html", {"run": run, "drafts": drafts})
 
 
-def draft_detail_view(request, pk: int):
+REVIEW = "escalation.change_emaildraft"
+
+
+def draft_detail_view(request, pk: int, edit_form=None):
     if not request.user.has_perm("escalation.view_emaildraft"):
         raise PermissionDenied
     draft = get_object_or_404(draft_list(user=request.user).select_related("contact"), pk=pk)
-    return render(request, "escalation/draft_detail.html", {"draft": draft})
+    can_review = request.user.has_perm(REVIEW)
+    if (
+        edit_form is None
+        and can_review
+        and draft.status in (EmailDraft.Status.NEEDS_REVIEW, EmailDraft.Status.APPROVED)
+    ):
+        edit_form = DraftEditForm(initial={"subject": draft.subject, "body_text": draft.body_text})
+    context = {
+        "draft": draft,
+        "edit_form": edit_form,
+        "can_review": can_review,
+        "revisions": draft.revisions.select_related("edited_by"),
+        "events": draft.events.all()[:50],
+    }
+    return render(request, "escalation/draft_detail.html", context)
+
+
+def review_queue_view(request):
+    if not request.user.has_perm("escalation.view_emaildraft"):
+        raise PermissionDenied
+    drafts = (
+        draft_list(user=request.user)
+        .filter(status=EmailDraft.Status.NEEDS_REVIEW)
+        .order_by("-degree", "account__account_name")
+    )
+    attention = draft_list(user=request.user).filter(status__in=[EmailDraft.Status.UNKNOWN, EmailDraft.Status.FAILED])
+    return render(
+        request,
+        "escalation/review_queue.html",
+        {"drafts": drafts, "attention": attention, "can_review": request.user.has_perm(REVIEW)},
+    )
+
+
+def _reviewable(request, pk: int) -> EmailDraft:
+    if not request.user.has_perm(REVIEW):
+        raise PermissionDenied
+    return get_object_or_404(draft_list(user=request.user), pk=pk)
+
+
+def _report(request, action):
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    return True
+
+
+@require_POST
+def draft_approve_view(request, pk: int):
+    draft = _reviewable(request, pk)
+    if _report(request, lambda: draft_approve(draft=draft, actor=request.user)):
+        messages.success(request, f"Draft #{draft.pk} approved and queued for sending.")
+    return redirect("draft-detail", pk=draft.pk)
+
+
+@require_POST
+def draft_reject_view(request, pk: int):
+    draft = _reviewable(request, pk)
+    form = DraftRejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if _report(request, lambda: draft_reject(draft=draft, actor=request.user, reason=reason)):
+        messages.success(request, f"Draft #{draft.pk} rejected.")
+    return redirect("draft-detail", pk=draft.pk)
+
+
+@require_POST
+def draft_edit_view(request, pk: int):
+    draft = _reviewable(request, pk)
+    form = DraftEditForm(request.POST)
+    if not form.is_valid():
+        return draft_detail_view(request, pk, edit_form=form)
+    if _report(request, lambda: draft_edit(draft=draft, actor=request.user, **form.cleaned_data)):
+        draft.refresh_from_db()
+        if draft.check_passed:
+            messages.success(request, "Saved as a new revision; every figure matches the ledger.")
+        else:
+            messages.error(request, "Saved as a new revision, but the ledger check fails: see below.")
+    return redirect("draft-detail", pk=draft.pk)
+
+
+@require_POST
+def drafts_approve_view(request):
+    if not request.user.has_perm(REVIEW):
+        raise PermissionDenied
+    ids = [int(pk) for pk in request.POST.getlist("draft") if pk.isdigit()]
+    drafts = draft_list(user=request.user).filter(pk__in=ids)
+    approved, problems = drafts_approve(drafts=drafts, actor=request.user)
+    messages.success(request, f"{approved} draft{'s' if approved != 1 else ''} approved and queued for sending.")
+    for problem in problems:
+        messages.error(request, problem)
+    return redirect("review-queue")
+
+
+@require_POST
+def draft_resolve_view(request, pk: int):
+    draft = _reviewable(request, pk)
+    if draft.status == EmailDraft.Status.UNKNOWN:
+        was_sent = request.POST.get("was_sent") == "yes"
+        _report(
+            request,
+            lambda: draft_resolve_unknown(
+                draft=draft,
+                actor=request.user,
+                was_sent=was_sent,
+                message_id=request.POST.get("message_id", "").strip(),
+            ),
+        )
+    elif draft.status == EmailDraft.Status.FAILED:
+        _report(request, lambda: draft_retry(draft=draft, actor=request.user))
+    return redirect("draft-detail", pk=draft.pk)
 
 
 def template_versions_view(request):

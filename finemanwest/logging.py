@@ -4,6 +4,7 @@ The request id comes from ``X-Request-ID`` (when a proxy set a sane one) or is g
 the response, and is attached to every log record emitted while the request is handled.
 """
 
+import json
 import logging
 import re
 import time
@@ -35,8 +36,12 @@ def redact(text: str) -> str:
     return _PHONE_CANDIDATE.sub(_mask_phone, text)
 
 
+_STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
 class ContextFilter(logging.Filter):
-    """Adds request_id and user_id to every record and masks personal data in the message."""
+    """Adds request_id and user_id to every record and masks personal data in the message and in the
+    extra fields libraries attach (django-ses logs whole SES notifications, addresses included)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
@@ -45,6 +50,11 @@ class ContextFilter(logging.Filter):
         redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        for name, value in list(vars(record).items()):
+            if name in _STANDARD_ATTRIBUTES or isinstance(value, int | float | bool) or value is None:
+                continue
+            text = value if isinstance(value, str) else json.dumps(value, default=str)
+            setattr(record, name, redact(text))
         return True
 
 

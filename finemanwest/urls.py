@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django_ses.views import SESEventWebhookView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health
@@ -10,6 +12,8 @@ urlpatterns = [
     path("health/db", health.health_db, name="health-db"),
     path("health/ai", health.health_ai, name="health-ai"),
     path("health/email", health.health_email, name="health-email"),
+    # SES events arrive from SNS, signed; django-ses verifies the signature (no login, no CSRF token).
+    path("ses/events/", login_not_required(SESEventWebhookView.as_view()), name="ses-events"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -55,13 +55,19 @@ class WriterResult:
         return (total / Decimal(1_000_000)).quantize(Decimal("0.000001"))
 
 
+_clients: dict[tuple, anthropic.Anthropic] = {}
+
+
 def _client() -> anthropic.Anthropic:
-    return anthropic.Anthropic(
-        api_key=settings.ANTHROPIC_API_KEY,
-        base_url=settings.ANTHROPIC_BASE_URL or None,
-        timeout=settings.ANTHROPIC_TIMEOUT_SECONDS,
-        max_retries=settings.ANTHROPIC_MAX_RETRIES,
-    )
+    """One client per configuration and process: it keeps its HTTP connections open between drafts."""
+    config = (settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL or None, settings.ANTHROPIC_TIMEOUT_SECONDS,
+              settings.ANTHROPIC_MAX_RETRIES)  # fmt: skip
+    if config not in _clients:
+        api_key, base_url, timeout, max_retries = config
+        _clients[config] = anthropic.Anthropic(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+    return _clients[config]
 
 
 def claude_write(*, system: str, user: str, model: str | None = None) -> WriterResult:

@@ -213,3 +213,13 @@ ANTHROPIC_MAX_TOKENS = env.int("ANTHROPIC_MAX_TOKENS", default=1500)
 # Claude calls in flight at once across all workers (Redis-backed when REDIS_URL is set), to stay inside
 # the API's rate limits during a large run.
 ANTHROPIC_CONCURRENCY = env.int("ANTHROPIC_CONCURRENCY", default=8)
+# Sending: our own limiter holds the SES quota across workers, so django-ses's per-process one is off.
+SES_MAX_SEND_RATE = env.float("SES_MAX_SEND_RATE", default=14.0)
+AWS_SES_AUTO_THROTTLE = None
+# A draft still "sending" after this long crashed between SES and our commit: a person must check it.
+SEND_STALE_MINUTES = env.int("SEND_STALE_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE = {
+    # Each organization's daily run starts at its own hour; the task checks every hour.
+    "escalation-daily-runs": {"task": "escalation.tasks.escalation_daily_runs_task", "schedule": 3600.0},
+    "reconcile-stuck-sends": {"task": "escalation.tasks.drafts_reconcile_sending_task", "schedule": 300.0},
+}

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/health", "/health/db", "/health/ai", "/health/email", "/login/", "/admin/login/"}
+SIGNED = {"/ses/events/"}  # SNS posts there without a login; django-ses verifies each message's signature
 
 
 def _concrete_paths(resolver, prefix=""):
@@ -33,7 +34,7 @@ def _concrete_paths(resolver, prefix=""):
 
 
 def test_every_route_but_health_and_login_needs_a_login(client):
-    paths = sorted(set(_concrete_paths(get_resolver())) - PUBLIC)
+    paths = sorted(set(_concrete_paths(get_resolver())) - PUBLIC - SIGNED)
     assert len(paths) > 20  # the walk found the project's routes
     for path in paths:
         response = client.get(path)
@@ -58,3 +59,9 @@ def test_api_without_credentials_is_refused_in_json(client):
 def test_api_schema_and_docs_need_a_login(client):
     assert client.get("/api/schema/").status_code in (401, 403)
     assert client.get("/api/docs/").status_code in (401, 403)
+
+
+def test_unsigned_ses_events_are_refused(client):
+    response = client.post("/ses/events/", data='{"Type": "Notification", "Message": "{}"}',
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code >= 400

@@ -83,3 +83,10 @@ def test_masking_applies_to_real_log_lines(json_log):
     logging.getLogger("finemanwest.test").info("bounce from %s", "ellen@saltmarsh.example")
     (line,) = json_log()
     assert line["message"] == "bounce from [email]"
+
+
+def test_extra_fields_are_masked_too(json_log):
+    notification = {"mail": {"destination": ["ellen@saltmarsh.example"]}, "bounce": {"bounceType": "Permanent"}}
+    logging.getLogger("django_ses").info("Received bounce notification", extra={"notification": notification})
+    (line,) = json_log()
+    assert "saltmarsh" not in json.dumps(line) and "[email]" in line["notification"]

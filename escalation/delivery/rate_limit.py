@@ -1,0 +1,45 @@
+"""The global send rate: emails leave at most ``SES_MAX_SEND_RATE`` per second across every worker.
+
+Each send reserves the next free instant, at least 1/rate after the previous one, and waits for it, so no
+one-second window (sliding, not calendar) ever holds more than the rate. With Redis the reservation is one
+Lua script on Redis's own clock (shared by every worker); in the embedded mode a lock does the same.
+"""
+
+import threading
+import time
+
+from django.conf import settings
+
+KEY = "finemanwest:ses-next-send"
+_RESERVE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+local interval = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, last + interval)
+redis.call('SET', KEYS[1], tostring(slot), 'EX', 3600)
+return {tostring(slot), tostring(now)}
+"""
+_lock = threading.Lock()
+_last_local = 0.0
+
+
+def send_slot_wait(*, rate: float | None = None) -> float:
+    """Block until this process may send one email; returns the seconds waited."""
+    global _last_local
+    interval = 1.0 / (rate or settings.SES_MAX_SEND_RATE)
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        slot, now = (float(v) for v in client.register_script(_RESERVE)(keys=[KEY], args=[interval]))
+        wait = max(0.0, slot - now)
+    else:
+        with _lock:
+            now = time.monotonic()
+            slot = max(now, _last_local + interval)
+            _last_local = slot
+        wait = max(0.0, slot - now)
+    if wait:
+        time.sleep(wait)
+    return wait

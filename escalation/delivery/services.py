@@ -1,0 +1,191 @@
+"""Review and delivery services.
+
+Sending is exactly-once by construction: the draft is locked and moved to ``sending`` in its own
+transaction before SES is called, and to ``sent`` (with SES's message id) in another after. A duplicated
+or redelivered task finds the draft no longer ``queued`` and does nothing. A crash in between leaves
+``sending``, which the reconciler turns into ``unknown`` for a person - it never resends by itself.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Contact
+
+from ..degree import latest_snapshot_date
+from ..models import DraftRevision, EmailDraft
+from ..policies import collection_settings_get
+from ..writing.ledger_check import ledger_check
+from .rate_limit import send_slot_wait
+from .ses import SendAmbiguous, SendPermanent, SendTransient, ses_send
+from .state import draft_transition
+
+S = EmailDraft.Status
+
+
+def _locked(draft_id: int) -> EmailDraft:
+    return (
+        EmailDraft.objects.select_for_update(of=("self",))
+        .select_related("account__organization", "contact", "template")
+        .get(pk=draft_id)
+    )
+
+
+def queue_for_sending(draft: EmailDraft, *, actor=None) -> None:
+    """Queue an approved draft the caller has locked; the send task starts when the transaction commits."""
+    from ..tasks import draft_send_task
+
+    draft_transition(draft, S.QUEUED, actor=actor)
+    transaction.on_commit(lambda: draft_send_task.delay(draft.pk))
+
+
+@transaction.atomic
+def draft_approve(*, draft: EmailDraft, actor) -> EmailDraft:
+    """A person approves the draft; it is queued for sending at once."""
+    draft = _locked(draft.pk)
+    if draft.status != S.NEEDS_REVIEW:
+        raise ValidationError(
+            f"Only a draft that needs review can be approved; this one is {draft.get_status_display().lower()}."
+        )
+    if not draft.check_passed:
+        raise ValidationError("The draft's figures do not match the ledger; edit it until the check passes.")
+    draft_transition(draft, S.APPROVED, actor=actor, approved_by=actor, approved_at=timezone.now())
+    queue_for_sending(draft, actor=actor)
+    return draft
+
+
+def drafts_approve(*, drafts, actor) -> tuple[int, list[str]]:
+    """Approve several drafts; each on its own, so one that cannot be approved does not stop the rest."""
+    approved, problems = 0, []
+    for draft in drafts:
+        try:
+            draft_approve(draft=draft, actor=actor)
+            approved += 1
+        except ValidationError as exc:
+            problems.append(f"Draft #{draft.pk} ({draft.account.account_name}): {' '.join(exc.messages)}")
+    return approved, problems
+
+
+@transaction.atomic
+def draft_reject(*, draft: EmailDraft, actor, reason: str = "") -> EmailDraft:
+    draft = _locked(draft.pk)
+    return draft_transition(draft, S.CANCELLED, actor=actor, reason=reason or "Rejected in review.")
+
+
+@transaction.atomic
+def draft_edit(*, draft: EmailDraft, actor, subject: str, body_text: str) -> EmailDraft:
+    """Keep a person's edit as a new revision, checked against the ledger facts of the draft."""
+    draft = _locked(draft.pk)
+    if draft.status not in (S.NEEDS_REVIEW, S.APPROVED):
+        raise ValidationError("Only a draft in review can be edited.")
+    check = ledger_check(subject=subject, body=body_text, facts=draft.facts)
+    number = draft.revisions.count() + 1
+    if number == 1:  # the first edit: keep what the writer wrote as revision 1
+        DraftRevision.objects.create(
+            draft=draft, number=1, subject=draft.subject, body_text=draft.body_text, edited_by=None,
+            check_passed=draft.check_passed, check_results=draft.check_results,
+        )  # fmt: skip
+        number = 2
+    results = {"passed": check.passed, "failures": list(check.failures), "found": check.found}
+    DraftRevision.objects.create(
+        draft=draft, number=number, subject=subject, body_text=body_text, edited_by=actor,
+        check_passed=check.passed, check_results=results,
+    )  # fmt: skip
+    return draft_transition(
+        draft, S.NEEDS_REVIEW, actor=actor, reason=f"Edited (revision {number}).",
+        subject=subject[:200], body_text=body_text, check_passed=check.passed, check_results=results,
+    )  # fmt: skip
+
+
+def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
+    """What changed since the draft was made that forbids sending it: (new status, reason), or None."""
+    account = draft.account
+    if account.escalation_paused:
+        return S.CANCELLED, "Escalation was paused for the account."
+    contact = Contact.objects.filter(pk=draft.contact_id).first()
+    if contact is None or contact.email != draft.recipient_email or not contact.is_billing:
+        return S.CANCELLED, "The billing contact changed since the draft was made."
+    if contact.suppressed_at is not None:
+        return S.SUPPRESSED, f"The contact is suppressed: {contact.suppression_reason or 'no reason given'}."
+    latest = latest_snapshot_date(organization=account.organization)
+    if latest and latest > draft.snapshot_date:
+        return S.CANCELLED, f"A newer aging report ({latest.isoformat()}) arrived; the next run drafts from it."
+    numbers = [line["invoice_no"] for line in draft.facts.get("invoices", [])]
+    current = {i.invoice_no: i for i in account.invoices.filter(invoice_no__in=numbers)}
+    for line in draft.facts.get("invoices", []):
+        invoice = current.get(line["invoice_no"])
+        if invoice is None or invoice.closed_at is not None:
+            return S.CANCELLED, f"Invoice {line['invoice_no']} was paid since the draft was made."
+        if invoice.is_disputed:
+            return S.CANCELLED, f"Invoice {line['invoice_no']} was disputed since the draft was made."
+        if str(invoice.total_outstanding) != line["outstanding"]:
+            return S.CANCELLED, f"The balance of invoice {line['invoice_no']} changed since the draft was made."
+    return None
+
+
+def draft_send(*, draft_id: int, final_attempt: bool = True) -> EmailDraft:
+    """Send a queued draft once. Raises SendTransient (when not the final attempt) for the task to retry."""
+    with transaction.atomic():
+        draft = _locked(draft_id)
+        if draft.status != S.QUEUED:
+            return draft  # sent, being sent, or taken out of the queue: nothing to do
+        problem = draft_recheck(draft)
+        if problem is not None:
+            return draft_transition(draft, problem[0], reason=problem[1])
+        draft_transition(draft, S.SENDING, sending_started_at=timezone.now())
+    collection = collection_settings_get(organization=draft.account.organization)
+
+    send_slot_wait()
+    try:
+        message_id = ses_send(draft=draft, collection=collection)
+    except SendTransient as exc:
+        with transaction.atomic():
+            draft = _locked(draft_id)
+            if final_attempt:
+                return draft_transition(draft, S.FAILED, reason=f"Gave up after retries: {exc}"[:500])
+            draft_transition(draft, S.QUEUED, reason=f"Will retry: {exc}"[:500])
+        raise
+    except SendPermanent as exc:
+        with transaction.atomic():
+            return draft_transition(_locked(draft_id), S.FAILED, reason=str(exc))
+    except SendAmbiguous as exc:
+        with transaction.atomic():
+            return draft_transition(_locked(draft_id), S.UNKNOWN, reason=f"{exc}. Check SES before sending again.")
+    with transaction.atomic():
+        return draft_transition(_locked(draft_id), S.SENT, ses_message_id=message_id, sent_at=timezone.now())
+
+
+def drafts_reconcile_sending(*, now: datetime.datetime | None = None) -> int:
+    """Drafts stuck in ``sending`` (a worker died after calling SES) become ``unknown`` for a person."""
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(minutes=settings.SEND_STALE_MINUTES)
+    moved = 0
+    for pk in EmailDraft.objects.filter(status=S.SENDING, sending_started_at__lt=stale_before).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            draft = _locked(pk)
+            if draft.status == S.SENDING:
+                draft_transition(draft, S.UNKNOWN, reason="Sending did not finish: check SES before sending again.")
+                moved += 1
+    return moved
+
+
+@transaction.atomic
+def draft_resolve_unknown(*, draft: EmailDraft, actor, was_sent: bool, message_id: str = "") -> EmailDraft:
+    draft = _locked(draft.pk)
+    if was_sent:
+        return draft_transition(draft, S.SENT, actor=actor, reason="Confirmed sent by a person.",
+                                ses_message_id=message_id or draft.ses_message_id, sent_at=timezone.now())  # fmt: skip
+    return draft_transition(draft, S.FAILED, actor=actor, reason="Confirmed not sent by a person.")
+
+
+@transaction.atomic
+def draft_retry(*, draft: EmailDraft, actor) -> EmailDraft:
+    """A person sends a failed draft again."""
+    draft = _locked(draft.pk)
+    queue_for_sending(draft, actor=actor)
+    return draft
