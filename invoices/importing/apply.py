@@ -9,6 +9,16 @@ from datetime import date, datetime
 
 from .sql import STAGED, STAGED_CONTACTS, differs, execute
 
+# A contact already on the account (same email) keeps its fields unless the file gives a new, non-empty value.
+CONTACT_UPSERT = """ON CONFLICT (account_id, email) WHERE NOT (email = '') DO UPDATE SET
+    first_name = CASE WHEN excluded.first_name <> '' THEN excluded.first_name ELSE accounts_contact.first_name END,
+    last_name = CASE WHEN excluded.last_name <> '' THEN excluded.last_name ELSE accounts_contact.last_name END,
+    phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE accounts_contact.phone END,
+    updated_at = excluded.updated_at
+WHERE (excluded.first_name <> '' AND excluded.first_name <> accounts_contact.first_name)
+   OR (excluded.last_name <> '' AND excluded.last_name <> accounts_contact.last_name)
+   OR (excluded.phone <> '' AND excluded.phone <> accounts_contact.phone)"""
+
 
 def invoice_import_apply(
     *,
@@ -67,16 +77,7 @@ def invoice_import_apply(
                   GROUP BY client_id, contact_email) first_row ON first_row.id = s.id
             JOIN accounts_account a ON a.organization_id = %(org)s AND a.client_id = s.client_id
             WHERE s.batch_id = %(batch)s
-            ON CONFLICT (account_id, email) WHERE NOT (email = '') DO UPDATE SET
-                first_name = CASE WHEN excluded.first_name <> '' THEN excluded.first_name
-                                  ELSE accounts_contact.first_name END,
-                last_name = CASE WHEN excluded.last_name <> '' THEN excluded.last_name
-                                 ELSE accounts_contact.last_name END,
-                phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE accounts_contact.phone END,
-                updated_at = excluded.updated_at
-            WHERE (excluded.first_name <> '' AND excluded.first_name <> accounts_contact.first_name)
-               OR (excluded.last_name <> '' AND excluded.last_name <> accounts_contact.last_name)
-               OR (excluded.phone <> '' AND excluded.phone <> accounts_contact.phone)""",
+            {CONTACT_UPSERT}""",
         p,
     )
     _assign_missing_billing_contacts(STAGED, "contact_email", p)
@@ -137,16 +138,7 @@ def contact_import_apply(*, batch_id: int, organization_id: int, now: datetime) 
                   GROUP BY client_id, email) first_row ON first_row.id = s.id
             JOIN accounts_account a ON a.organization_id = %(org)s AND a.client_id = s.client_id
             WHERE s.batch_id = %(batch)s
-            ON CONFLICT (account_id, email) WHERE NOT (email = '') DO UPDATE SET
-                first_name = CASE WHEN excluded.first_name <> '' THEN excluded.first_name
-                                  ELSE accounts_contact.first_name END,
-                last_name = CASE WHEN excluded.last_name <> '' THEN excluded.last_name
-                                 ELSE accounts_contact.last_name END,
-                phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE accounts_contact.phone END,
-                updated_at = excluded.updated_at
-            WHERE (excluded.first_name <> '' AND excluded.first_name <> accounts_contact.first_name)
-               OR (excluded.last_name <> '' AND excluded.last_name <> accounts_contact.last_name)
-               OR (excluded.phone <> '' AND excluded.phone <> accounts_contact.phone)""",
+            {CONTACT_UPSERT}""",
         p,
     )
     _assign_missing_billing_contacts(STAGED_CONTACTS, "email", p)
