@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state of the embedded mode: SQLite file, outbox; never committed
@@ -223,3 +224,8 @@ CELERY_BEAT_SCHEDULE = {
     "escalation-daily-runs": {"task": "escalation.tasks.escalation_daily_runs_task", "schedule": 3600.0},
     "reconcile-stuck-sends": {"task": "escalation.tasks.drafts_reconcile_sending_task", "schedule": 300.0},
 }
+# One attempt per SES call: botocore's own retries would resend a message whose answer was lost
+# (a duplicate email); our send task retries only what SES certainly did not take.
+AWS_SES_CONFIG = BotoConfig(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
+# SNS topics whose SES events are accepted (empty: any topic with a valid AWS signature).
+AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS = env.list("AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS", default=[])
