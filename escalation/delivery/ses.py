@@ -7,6 +7,7 @@ in the embedded mode). It classifies every failure, because what happens next de
   automatically; a person resolves it.
 """
 
+import threading
 import uuid
 
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
@@ -65,11 +66,25 @@ def build_message(*, draft: EmailDraft, collection: CollectionSettings) -> Email
     return message
 
 
+_held = threading.local()
+
+
+def _connection():
+    """One open email connection per thread: django-ses builds a boto3 client per connection, which costs
+    more than the send itself."""
+    key = (settings.EMAIL_BACKEND, settings.AWS_SES_REGION_NAME, getattr(settings, "AWS_SES_REGION_ENDPOINT_URL", None))
+    if getattr(_held, "key", None) != key:
+        _held.connection = get_connection(fail_silently=False)
+        _held.connection.open()
+        _held.key = key
+    return _held.connection
+
+
 def ses_send(*, draft: EmailDraft, collection: CollectionSettings) -> str:
     """Send the draft's email; returns the message id SES gave it (or a local one off SES)."""
     message = build_message(draft=draft, collection=collection)
     try:
-        get_connection(fail_silently=False).send_messages([message])
+        _connection().send_messages([message])
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)

@@ -229,3 +229,4 @@ CELERY_BEAT_SCHEDULE = {
 AWS_SES_CONFIG = BotoConfig(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
 # SNS topics whose SES events are accepted (empty: any topic with a valid AWS signature).
 AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS = env.list("AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS", default=[])
+AWS_SES_REGION_ENDPOINT_URL = env("AWS_SES_REGION_ENDPOINT_URL", default=None)  # only for a local SES fake
