@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from .models import Account, AccountAlias, AuditEvent, Contact, Organization
 
@@ -164,3 +165,22 @@ def account_merge(*, source: Account, target: Account, actor=None) -> Account:
     )  # fmt: skip
     source.delete()
     return target
+
+
+@transaction.atomic
+def contact_suppress(*, contact: Contact, actor=None, reason: str) -> Contact:
+    """No more emails to this contact until a person lifts it (set by hand, a hard bounce or a complaint)."""
+    contact.suppressed_at, contact.suppression_reason = timezone.now(), reason[:200]
+    contact.save(update_fields=["suppressed_at", "suppression_reason", "updated_at"])
+    audit_event_record(organization=contact.account.organization, action="contact.suppressed", obj=contact.account,
+                       actor=actor, payload={"contact_id": contact.pk, "reason": reason[:200]})  # fmt: skip
+    return contact
+
+
+@transaction.atomic
+def contact_unsuppress(*, contact: Contact, actor) -> Contact:
+    contact.suppressed_at, contact.suppression_reason = None, ""
+    contact.save(update_fields=["suppressed_at", "suppression_reason", "updated_at"])
+    audit_event_record(organization=contact.account.organization, action="contact.suppression_lifted",
+                       obj=contact.account, actor=actor, payload={"contact_id": contact.pk})  # fmt: skip
+    return contact

@@ -1,8 +1,11 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from invoices.selectors import account_invoices_with_latest_aging
@@ -11,16 +14,80 @@ from .forms import AccountMergeForm
 from .models import Account
 from .selectors import account_get, account_list
 from .services import account_merge
+from .tenancy import user_organization
 
 
-def home(request):
-    return redirect("account-list")
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
 
 
 def account_list_view(request):
-    search = request.GET.get("q", "").strip()
-    page = Paginator(account_list(user=request.user, search=search), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/account_list.html", {"page": page, "search": search})
+    query = request.GET
+    organization = user_organization(request.user)
+    degree = query.get("degree", "")
+    account_ids = None
+    if degree.isdigit() and organization is not None:
+        from escalation.degree import accounts_due
+
+        report = accounts_due(organization=organization, on_date=timezone.localdate())
+        account_ids = {item.account_id for item in [*report.due, *report.skipped] if item.degree == int(degree)}
+    filters = {
+        "search": query.get("q", "").strip(),
+        "currency": query.get("currency", "").strip().upper()[:3],
+        "paused": _yes_no(query.get("paused", "")),
+        "disputed": _yes_no(query.get("disputed", "")),
+        "promised": _yes_no(query.get("promised", "")),
+        "account_ids": account_ids,
+        "sort": query.get("sort", "name"),
+        "today": timezone.localdate(),
+    }
+    accounts = account_list(user=request.user, **filters)
+    if query.get("format") == "csv":
+        return accounts_csv_response(accounts)
+    page = Paginator(accounts, 50).get_page(query.get("page"))
+    params = query.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "accounts/account_list.html",
+        {"page": page, "search": filters["search"], "query": params.urlencode(), "filters": query},
+    )
+
+
+def accounts_csv_response(accounts) -> StreamingHttpResponse:
+    """The current view as CSV, every text cell neutralised against formula injection."""
+    from invoices.importing.csv_safety import neutralise_row
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    header = ["client_id", "account_name", "currency", "open_invoices", "total_outstanding", "oldest_due_date",
+              "escalation_paused", "disputed", "promise_to_pay"]  # fmt: skip
+
+    def rows():
+        yield writer.writerow(header)
+        for a in accounts.iterator(chunk_size=2000):
+            yield writer.writerow(
+                neutralise_row(
+                    [
+                        a.client_id,
+                        a.account_name,
+                        a.currency,
+                        a.open_invoices,
+                        f"{a.total_outstanding:.2f}",
+                        a.oldest_due.isoformat() if a.oldest_due else "",
+                        a.escalation_paused,
+                        a.has_dispute,
+                        a.has_promise,
+                    ]
+                )
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accounts.csv"'
+    return response
 
 
 def _account_or_404(request, pk: int) -> Account:
@@ -35,7 +102,18 @@ def account_detail_view(request, pk: int, merge_form=None):
     invoices = account_invoices_with_latest_aging(account=account)
     if merge_form is None and request.user.has_perm("accounts.change_account"):
         merge_form = AccountMergeForm(user=request.user, source=account)
-    context = {"account": account, "invoices": invoices, "merge_form": merge_form}
+    from escalation.models import PromiseToPay
+    from escalation.selectors import account_timeline
+
+    context = {
+        "account": account,
+        "invoices": invoices,
+        "merge_form": merge_form,
+        "timeline": account_timeline(account=account),
+        "promises": PromiseToPay.objects.filter(account=account)[:10],
+        "today": timezone.localdate(),
+        "can_work": request.user.has_perm("accounts.change_account"),
+    }
     return render(request, "accounts/account_detail.html", context)
 
 

@@ -16,7 +16,7 @@ from accounts.models import Account, Contact, Organization
 from invoices.models import InvoiceAgingSnapshot
 from templates_app.models import EmailTemplate
 
-from .models import AccountPolicy, EmailDraft, PolicyLevel
+from .models import AccountPolicy, EmailDraft, PolicyLevel, PromiseToPay
 from .policies import collection_settings_get, escalation_policy_default
 
 CENT = Decimal("0.01")
@@ -32,6 +32,7 @@ LIVE_DRAFT_STATUSES = [
 
 class Skip:
     PAUSED = "Escalation is paused for this account"
+    PROMISED = "Promised to pay"
     ALL_DISPUTED = "Every open invoice is disputed"
     NOTHING_OVERDUE = "Nothing is overdue"
     UNDER_TOLERANCE = "Balance under the small-balance tolerance"
@@ -179,6 +180,12 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
             "account_id", "degree"
         )
     )
+    promises = dict(
+        PromiseToPay.objects.filter(account_id__in=standings.keys(), promised_date__gte=on_date)
+        .values("account_id")
+        .annotate(until=Max("promised_date"))
+        .values_list("account_id", "until")
+    )
     history = {
         row["account_id"]: row
         for row in EmailDraft.objects.filter(account_id__in=standings.keys(), status__in=LIVE_DRAFT_STATUSES)
@@ -206,6 +213,8 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
         last = history.get(account_id)
         if account.escalation_paused:
             skip(Skip.PAUSED)
+        elif account_id in promises:
+            skip(f"{Skip.PROMISED} by {promises[account_id].isoformat()}")
         elif standing.open_invoices == 0 and standing.disputed_invoices:
             skip(Skip.ALL_DISPUTED)
         elif level is None:

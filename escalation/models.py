@@ -251,3 +251,36 @@ class DeliveryEvent(OrganizationOwned):
 
     def __str__(self) -> str:
         return f"{self.event_type} for {self.ses_message_id}"
+
+
+class Note(OrganizationOwned):
+    """A collector's note on an account, shown on its timeline."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.account_id} by {self.author_id}"
+
+
+class PromiseToPay(OrganizationOwned):
+    """The customer promised to pay ``amount`` by ``promised_date``: escalation pauses until then, and
+    resumes by itself if the balance is still open afterwards."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="promises")
+    promised_date = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-promised_date", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="promise_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} by {self.promised_date}"

@@ -10,6 +10,7 @@ import datetime
 from collections import Counter
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,11 +31,19 @@ MAX_WRITER_ATTEMPTS = 2  # the first answer, and one more with the ledger check'
 
 @transaction.atomic
 def escalation_run_start(
-    *, organization: Organization, actor=None, on_date: datetime.date | None = None, scheduled: bool = False
+    *,
+    organization: Organization,
+    actor=None,
+    on_date: datetime.date | None = None,
+    scheduled: bool = False,
+    account_ids: list[int] | None = None,
 ) -> EscalationRun:
-    """Draft an email for every account due on ``on_date`` and queue their generation."""
+    """Draft an email for every account due on ``on_date`` (or only ``account_ids``) and queue their generation."""
     on_date = on_date or timezone.localdate()
     report = accounts_due(organization=organization, on_date=on_date)
+    if account_ids is not None:
+        report.due = [due for due in report.due if due.account_id in account_ids]
+        report.skipped = [skip for skip in report.skipped if skip.account_id in account_ids]
     run = EscalationRun.objects.create(
         organization=organization,
         run_date=on_date,
@@ -240,3 +249,38 @@ def escalation_daily_runs(*, now: datetime.datetime) -> list[int]:
             continue  # the other scheduler got there first
         started.append(run.pk)
     return started
+
+
+@transaction.atomic
+def note_add(*, account, author, text: str):
+    from .models import Note
+
+    text = text.strip()
+    if not text:
+        raise ValidationError("A note needs some text.")
+    note = Note.objects.create(organization=account.organization, account=account, author=author, text=text[:5000])
+    audit_event_record(organization=account.organization, action="note.added", obj=account, actor=author,
+                       payload={"note_id": note.pk})  # fmt: skip
+    return note
+
+
+@transaction.atomic
+def promise_record(*, account, actor, promised_date: datetime.date, amount):
+    """Record a promise to pay: no collection email until ``promised_date``; after it, if the balance is
+    still open, escalation resumes by itself."""
+    from .models import PromiseToPay
+
+    if promised_date < timezone.localdate():
+        raise ValidationError("A promise to pay needs a date from today on.")
+    if amount <= 0:
+        raise ValidationError("The promised amount must be more than zero.")
+    promise = PromiseToPay.objects.create(organization=account.organization, account=account,
+                                          promised_date=promised_date, amount=amount, recorded_by=actor)  # fmt: skip
+    audit_event_record(organization=account.organization, action="promise.recorded", obj=account, actor=actor,
+                       payload={"promised_date": promised_date.isoformat(), "amount": str(amount)})  # fmt: skip
+    return promise
+
+
+def account_email_now(*, account, actor) -> EscalationRun:
+    """Draft the account's next email now (the same rules as a run, for this one account)."""
+    return escalation_run_start(organization=account.organization, actor=actor, account_ids=[account.pk])
