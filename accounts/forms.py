@@ -5,13 +5,22 @@ from .tenancy import scoped
 
 
 class AccountMergeForm(forms.Form):
-    target = forms.ModelChoiceField(
-        queryset=Account.objects.none(),
-        label="Merge into",
-        help_text="The account that stays. This one's invoices and contacts move to it, and its client ID "
-        "becomes an alias so later imports find the merged account.",
+    """The account to merge into, by its client ID (a select of every account would not scale)."""
+
+    target = forms.CharField(
+        label="Merge into (client ID)",
+        max_length=100,
+        help_text="The client ID of the account that stays. This one's invoices and contacts move to it, and its "
+        "client ID becomes an alias so later imports find the merged account.",
     )
 
     def __init__(self, *args, user, source: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = scoped(Account.objects.all(), user).exclude(pk=source.pk)
+        self.user, self.source = user, source
+
+    def clean_target(self) -> Account:
+        client_id = self.cleaned_data["target"].strip()
+        target = scoped(Account.objects.all(), self.user).exclude(pk=self.source.pk).filter(client_id=client_id).first()
+        if target is None:
+            raise forms.ValidationError(f"No other account has the client ID “{client_id}”.")
+        return target

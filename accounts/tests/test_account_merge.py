@@ -64,7 +64,7 @@ def test_collector_merges_from_the_account_page(client_for, collector, organizat
     client = client_for(collector)
     page = client.get(reverse("account-detail", args=[source.pk])).content.decode()
     assert "Merge into another account" in page
-    response = client.post(reverse("account-merge", args=[source.pk]), {"target": target.pk})
+    response = client.post(reverse("account-merge", args=[source.pk]), {"target": target.client_id})
     assert response.status_code == 302 and response["Location"] == reverse("account-detail", args=[target.pk])
     assert not Account.objects.filter(pk=source.pk).exists()
 
@@ -74,7 +74,8 @@ def test_viewer_cannot_merge_and_nobody_can_merge_into_another_organization(
 ):
     source = AccountFactory(organization=organization)
     theirs = AccountFactory(organization=other_organization)
-    assert client_for(viewer).post(reverse("account-merge", args=[source.pk]), {"target": theirs.pk}).status_code == 403
-    response = client_for(collector).post(reverse("account-merge", args=[source.pk]), {"target": theirs.pk})
-    assert response.status_code == 200  # the form answers that the choice is not valid
+    url = reverse("account-merge", args=[source.pk])
+    assert client_for(viewer).post(url, {"target": theirs.client_id}).status_code == 403
+    response = client_for(collector).post(url, {"target": theirs.client_id})
+    assert response.status_code == 200 and "No other account has the client ID" in response.content.decode()
     assert Account.objects.filter(pk=source.pk).exists()
