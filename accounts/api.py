@@ -1,8 +1,8 @@
 from rest_framework import viewsets
 
 from .api_mixins import OrganizationScopedViewSetMixin
-from .models import Account, Contact
-from .serializers import AccountSerializer, ContactSerializer
+from .models import Account, AuditEvent, Contact
+from .serializers import AccountSerializer, AuditEventSerializer, ContactSerializer
 from .services import account_create, account_update, contact_create, contact_update
 
 
@@ -38,3 +38,12 @@ class ContactViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "account"}
         serializer.instance = contact_update(contact=serializer.instance, actor=self.request.user, **data)
+
+
+class AuditEventViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Who did what, when: read-only."""
+
+    queryset = AuditEvent.objects.select_related("content_type")
+    serializer_class = AuditEventSerializer
+    filterset_fields = ["action", "object_id"]
+    ordering_fields = ["created_at"]

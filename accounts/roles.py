@@ -10,7 +10,17 @@ _DOMAIN_MODELS = {
     "accounts": ["account", "contact", "auditevent"],
     "invoices": ["invoice", "invoiceagingsnapshot", "importbatch"],
     "templates_app": ["emailtemplate"],
-    "escalation": ["emaildraft", "escalationrun", "collectionsettings", "escalationpolicy", "policylevel"],
+    "escalation": [
+        "emaildraft",
+        "escalationrun",
+        "collectionsettings",
+        "escalationpolicy",
+        "policylevel",
+        "note",
+        "promisetopay",
+        "deliveryevent",
+        "draftrevision",
+    ],
 }
 
 
@@ -27,6 +37,8 @@ COLLECTOR = VIEWER | {
     "invoices.import_file",
     "escalation.add_escalationrun",
     "escalation.change_emaildraft",
+    "escalation.add_note",
+    "escalation.add_promisetopay",
 }
 AR_ADMIN = COLLECTOR | {
     "accounts.add_account",

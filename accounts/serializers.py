@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from .api_mixins import ScopedPrimaryKeyRelatedField
-from .models import Account, Contact
+from .models import Account, AuditEvent, Contact
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -47,3 +47,12 @@ class AccountSerializer(serializers.ModelSerializer):
         if self.instance is not None and value != self.instance.client_id:
             raise serializers.ValidationError("The client ID of an existing account cannot change.")
         return value
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    object_type = serializers.CharField(source="content_type.model", default="", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "action", "actor", "object_type", "object_id", "object_repr", "payload", "created_at"]
+        read_only_fields = fields

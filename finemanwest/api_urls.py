@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import AccountViewSet, ContactViewSet
+from accounts.api import AccountViewSet, AuditEventViewSet, ContactViewSet
+from escalation.api import DraftViewSet, DueView, NoteViewSet, PromiseViewSet, RunViewSet
 from invoices.api import ImportBatchViewSet, InvoiceViewSet, SnapshotViewSet
 from templates_app.api import EmailTemplateViewSet
 
@@ -11,6 +13,11 @@ router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
 router.register("templates", EmailTemplateViewSet, basename="template")
 router.register("imports", ImportBatchViewSet, basename="import")
+router.register("runs", RunViewSet, basename="run")
+router.register("drafts", DraftViewSet, basename="draft")
+router.register("notes", NoteViewSet, basename="note")
+router.register("promises", PromiseViewSet, basename="promise")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [path("due/", DueView.as_view(), name="due"), *router.urls]

@@ -11,11 +11,18 @@ from .import_services import import_batch_confirm, import_batch_create, import_b
 from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
 from .serializers import (
     ColumnMappingSerializer,
+    DisputeSerializer,
     ImportBatchSerializer,
     ImportUploadSerializer,
     InvoiceSerializer,
     SnapshotSerializer,
 )
+from .services import invoice_set_disputed
+
+
+class CanChangeInvoices(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.has_perm("invoices.change_invoice")
 
 
 class CanImport(BasePermission):
@@ -24,10 +31,24 @@ class CanImport(BasePermission):
 
 
 class InvoiceViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Invoices are written by imports; the API reads them."""
+    """Invoices are written by imports; the API reads them and marks or resolves disputes."""
 
     queryset = Invoice.objects.all()
     serializer_class = InvoiceSerializer
+
+    def get_permissions(self):
+        if self.action == "dispute":
+            return [CanChangeInvoices()]
+        return super().get_permissions()
+
+    @extend_schema(request=DisputeSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        body = DisputeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invoice = invoice_set_disputed(invoice=self.get_object(), actor=request.user, **body.validated_data)
+        return Response(InvoiceSerializer(invoice).data)
+
     filterset_fields = ["account", "is_disputed"]
     search_fields = ["invoice_no"]
     ordering_fields = ["invoice_date", "due_date", "total_outstanding", "invoice_no"]

@@ -67,3 +67,8 @@ class ImportUploadSerializer(serializers.Serializer):
 
 class ColumnMappingSerializer(serializers.Serializer):
     column_mapping = serializers.DictField(child=serializers.CharField())
+
+
+class DisputeSerializer(serializers.Serializer):
+    disputed = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,0 +1,127 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_mixins import OrganizationScopedViewSetMixin, ScopedPrimaryKeyRelatedField
+from accounts.models import Account
+from accounts.tenancy import user_organization
+
+from .degree import accounts_due
+from .delivery.services import draft_approve, draft_edit, draft_reject
+from .models import EmailDraft, EscalationRun, Note, PromiseToPay
+from .serializers import (
+    DraftEditSerializer,
+    DraftSerializer,
+    DueReportSerializer,
+    NoteSerializer,
+    PromiseSerializer,
+    RejectSerializer,
+    RunSerializer,
+)
+from .services import escalation_run_start, note_add, promise_record
+
+
+def _has(perm: str):
+    class HasPermission(BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
+
+    return HasPermission
+
+
+class DueView(APIView):
+    """Who is due today and why, and who is skipped and why (the same list the collectors see)."""
+
+    permission_classes = [_has("escalation.view_emaildraft")]
+
+    @extend_schema(responses=DueReportSerializer)
+    def get(self, request):
+        organization = user_organization(request.user)
+        if organization is None:
+            return Response({"on_date": timezone.localdate(), "snapshot_date": None, "due": [], "skipped": []})
+        report = accounts_due(organization=organization, on_date=timezone.localdate())
+        return Response(DueReportSerializer(report).data)
+
+
+class RunViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Escalation runs; `POST` starts today's run (drafts for every due account)."""
+
+    queryset = EscalationRun.objects.all()
+    serializer_class = RunSerializer
+
+    @extend_schema(request=None, responses={201: RunSerializer})
+    def create(self, request):
+        run = escalation_run_start(organization=self.requesting_organization(), actor=request.user)
+        return Response(RunSerializer(run).data, status=201)
+
+
+class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Drafted emails with their provenance. Review actions: edit, approve (queues sending), reject."""
+
+    queryset = EmailDraft.objects.all()
+    serializer_class = DraftSerializer
+    filterset_fields = ["status", "degree", "account", "run", "check_passed"]
+    ordering_fields = ["created_at", "degree"]
+
+    def get_permissions(self):
+        if self.action in ("approve", "reject", "edit"):
+            return [_has("escalation.change_emaildraft")()]
+        return super().get_permissions()
+
+    @extend_schema(request=None, responses=DraftSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return Response(DraftSerializer(draft_approve(draft=self.get_object(), actor=request.user)).data)
+
+    @extend_schema(request=RejectSerializer, responses=DraftSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        draft = draft_reject(draft=self.get_object(), actor=request.user, reason=body.validated_data.get("reason", ""))
+        return Response(DraftSerializer(draft).data)
+
+    @extend_schema(request=DraftEditSerializer, responses=DraftSerializer)
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
+        body = DraftEditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        draft = draft_edit(draft=self.get_object(), actor=request.user, **body.validated_data)
+        return Response(DraftSerializer(draft).data)
+
+
+class NoteViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Note.objects.all()
+    serializer_class = NoteSerializer
+    filterset_fields = ["account"]
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "account" in getattr(serializer, "fields", {}):
+            serializer.fields["account"] = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
+        return serializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = note_add(account=data["account"], author=self.request.user, text=data["text"])
+
+
+class PromiseViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = PromiseToPay.objects.all()
+    serializer_class = PromiseSerializer
+    filterset_fields = ["account"]
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "account" in getattr(serializer, "fields", {}):
+            serializer.fields["account"] = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
+        return serializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = promise_record(account=data["account"], actor=self.request.user,
+                                             promised_date=data["promised_date"], amount=data["amount"])  # fmt: skip

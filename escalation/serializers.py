@@ -1,0 +1,64 @@
+from rest_framework import serializers
+
+from .models import EmailDraft, EscalationRun, Note, PromiseToPay
+
+
+class DueAccountSerializer(serializers.Serializer):
+    account_id = serializers.IntegerField()
+    account_name = serializers.CharField()
+    client_id = serializers.CharField()
+    degree = serializers.IntegerField()
+    oldest_days_overdue = serializers.IntegerField()
+    total_due = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reason = serializers.CharField()
+
+
+class DueReportSerializer(serializers.Serializer):
+    on_date = serializers.DateField()
+    snapshot_date = serializers.DateField(allow_null=True)
+    due = DueAccountSerializer(many=True)
+    skipped = DueAccountSerializer(many=True)
+
+
+class RunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationRun
+        fields = ["id", "run_date", "snapshot_date", "status", "scheduled", "counts", "started_by", "created_at",
+                  "finished_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmailDraft
+        fields = [
+            "id", "account", "run", "snapshot_date", "degree", "template", "recipient_email", "status",
+            "status_reason", "subject", "body_text", "writer", "model", "prompt_hash", "facts", "input_tokens",
+            "output_tokens", "cache_creation_tokens", "cache_read_tokens", "cost_usd", "latency_ms", "attempts",
+            "check_passed", "check_results", "generation_errors", "approved_by", "approved_at", "ses_message_id",
+            "sent_at", "delivered_at", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DraftEditSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=150)
+    body_text = serializers.CharField()
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Note
+        fields = ["id", "account", "author", "text", "created_at"]
+        read_only_fields = ["author", "created_at"]
+
+
+class PromiseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PromiseToPay
+        fields = ["id", "account", "promised_date", "amount", "recorded_by", "created_at"]
+        read_only_fields = ["recorded_by", "created_at"]
