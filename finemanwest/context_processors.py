@@ -8,3 +8,23 @@ def runtime_mode(request):
         "embedded_mode": not settings.REDIS_URL,
         "database_vendor": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
     }
+
+
+def navigation_counts(request):
+    """The numbers in the navigation: drafts waiting for review and imports waiting for confirmation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(user, "membership"):
+        return {}
+    from escalation.models import EmailDraft
+    from invoices.models import ImportBatch
+
+    organization_id = user.membership.organization_id
+    return {
+        "nav_to_review": EmailDraft.objects.filter(
+            organization_id=organization_id, status__in=[EmailDraft.Status.NEEDS_REVIEW, EmailDraft.Status.UNKNOWN]
+        ).count(),
+        "nav_imports_waiting": ImportBatch.objects.filter(
+            organization_id=organization_id,
+            status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.NEEDS_MAPPING],
+        ).count(),
+    }

@@ -205,3 +205,8 @@ def test_viewer_cannot_approve(client_for, viewer, draft):
     assert client_for(viewer).post(reverse("draft-approve", args=[draft.pk])).status_code == 403
     draft.refresh_from_db()
     assert draft.status == S.NEEDS_REVIEW
+
+
+def test_the_navigation_counts_drafts_waiting_for_review(client_for, collector, draft):
+    page = client_for(collector).get(reverse("home")).content.decode()
+    assert 'aria-label="1 to review"' in page

@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "finemanwest.context_processors.runtime_mode",
+                "finemanwest.context_processors.navigation_counts",
             ],
         },
     },
