@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench run worker clean
+.PHONY: demo test lint bench run worker clean e2e
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version'
@@ -42,3 +42,11 @@ worker: $(VENV)/.installed-runtime
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+$(VENV)/.installed-browser: requirements-browser.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-browser.txt
+	touch $@
+
+e2e: $(VENV)/.installed-dev $(VENV)/.installed-browser
+	.ci/install-browser
+	$(BIN)/python -m pytest e2e

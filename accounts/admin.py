@@ -120,11 +120,13 @@ class AccountAdmin(ScopedImportExportMixin, ImportExportMixin, OrganizationScope
     def pause_escalation(self, request, queryset):
         for account in queryset:
             account_update(account=account, actor=request.user, escalation_paused=True)
+        self.message_user(request, f"Escalation paused for {queryset.count()} account(s).")
 
     @admin.action(description="Resume escalation", permissions=["change"])
     def resume_escalation(self, request, queryset):
         for account in queryset:
             account_update(account=account, actor=request.user, escalation_paused=False)
+        self.message_user(request, f"Escalation resumed for {queryset.count()} account(s).")
 
 
 @admin.register(Contact)

@@ -17,3 +17,7 @@ class RolePermissionBackend(BaseBackend):
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        # The admin index lists an app only when this says the user has some permission in it.
+        return any(perm.startswith(app_label + ".") for perm in self.get_all_permissions(user_obj))

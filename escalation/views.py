@@ -45,7 +45,9 @@ def run_start_view(request):
     if not request.user.has_perm(START_RUN):
         raise PermissionDenied
     run = escalation_run_start(organization=_organization(request), actor=request.user)
-    messages.success(request, f"Run #{run.pk}: {run.counts['drafts_created']} drafts are being written.")
+    run.refresh_from_db()  # in the embedded mode the drafts are already written by now
+    state = "written" if run.status == run.Status.COMPLETED else "being written"
+    messages.success(request, f"Run #{run.pk}: {run.counts['drafts_created']} drafts {state}.")
     return redirect("run-detail", pk=run.pk)
 
 

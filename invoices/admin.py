@@ -97,11 +97,13 @@ class InvoiceAdmin(ScopedImportExportMixin, ImportExportMixin, OrganizationScope
     def mark_disputed(self, request, queryset):
         for invoice in queryset:
             invoice_set_disputed(invoice=invoice, disputed=True, actor=request.user)
+        self.message_user(request, f"{queryset.count()} invoice(s) marked disputed; they are left out of emails.")
 
     @admin.action(description="Resolve dispute", permissions=["change"])
     def resolve_dispute(self, request, queryset):
         for invoice in queryset:
             invoice_set_disputed(invoice=invoice, disputed=False, actor=request.user)
+        self.message_user(request, f"Dispute resolved on {queryset.count()} invoice(s).")
 
 
 @admin.register(InvoiceAgingSnapshot)
