@@ -50,3 +50,7 @@ $(VENV)/.installed-browser: requirements-browser.txt | $(BIN)/python
 e2e: $(VENV)/.installed-dev $(VENV)/.installed-browser
 	.ci/install-browser
 	$(BIN)/python -m pytest e2e
+
+$(VENV)/.installed-fuzz: requirements-fuzz.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-fuzz.txt
+	touch $@

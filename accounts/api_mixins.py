@@ -12,6 +12,8 @@ class OrganizationScopedViewSetMixin:
     Another organization's object is therefore a 404, never a 403 that would confirm it exists.
     """
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a plain 404 from the router
+
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)
 

@@ -9,3 +9,13 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail=detail)
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """404s under /api/ are JSON like the API's own; pages keep Django's page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -7,6 +7,7 @@ from invoices.api import ImportBatchViewSet, InvoiceViewSet, SnapshotViewSet
 from templates_app.api import EmailTemplateViewSet
 
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("accounts", AccountViewSet, basename="account")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("invoices", InvoiceViewSet, basename="invoice")

@@ -26,3 +26,4 @@ urlpatterns = [
     path("", include("escalation.urls")),
     path("", include("accounts.urls")),
 ]
+handler404 = "finemanwest.api_errors.not_found"

@@ -72,6 +72,10 @@ def drafts_approve(*, drafts, actor) -> tuple[int, list[str]]:
 @transaction.atomic
 def draft_reject(*, draft: EmailDraft, actor, reason: str = "") -> EmailDraft:
     draft = _locked(draft.pk)
+    if draft.status not in (S.NEEDS_REVIEW, S.APPROVED, S.QUEUED):
+        raise ValidationError(
+            f"Only a draft that is not sent yet can be rejected; this one is {draft.get_status_display().lower()}."
+        )
     return draft_transition(draft, S.CANCELLED, actor=actor, reason=reason or "Rejected in review.")
 
 

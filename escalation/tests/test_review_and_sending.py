@@ -80,6 +80,8 @@ def test_a_rejected_draft_is_never_sent(draft, collector):
     assert draft.status == S.CANCELLED and "paying tomorrow" in draft.status_reason
     with pytest.raises(Exception, match="Only a draft that needs review"):
         draft_approve(draft=draft, actor=collector)
+    with pytest.raises(Exception, match="not sent yet can be rejected"):
+        draft_reject(draft=draft, actor=collector)
     assert not mail.outbox
 
 

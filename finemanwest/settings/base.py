@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "finemanwest.api_schema.document_errors",
+    ],  # request bodies get their own components: file uploads are binary
 }
 
 # --- Internationalisation -------------------------------------------------------------------------
