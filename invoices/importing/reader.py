@@ -12,9 +12,11 @@ import csv
 import itertools
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import chain, compress, count, repeat, starmap
+from operator import add, gt
 from typing import BinaryIO
 
 from .canonical import AMOUNT_FIELDS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CanonicalRow, ContactRow
@@ -28,6 +30,7 @@ from .formats.base import (
     Context,
     FailedRow,
     Header,
+    Item,
     ParsedRow,
     Parser,
     SectionStart,
@@ -52,8 +55,12 @@ Record = tuple[int, list[str]]
 
 # How far to look for the header row: report preambles are a handful of lines.
 HEADER_SEARCH_RECORDS = 40
+# Records handed at once to a parser that reads them column by column (CanonicalParser.parse_batch).
+PARSE_BATCH = 256
 # Rows of aging exports are 60 to 200 bytes long: file size / 100 sizes the duplicate check's table upfront (an
-# underestimate only means the table grows; see InvoiceNumbers for the cap on an overestimate).
+# underestimate only means the table grows; see InvoiceNumbers for the cap on an overestimate), unless the start
+# of the file gives the length of its lines. An overestimate is not free either: a table much bigger than the
+# processor's caches makes every lookup a cache miss.
 BYTES_PER_ROW_ESTIMATE = 100
 _HALF_CENT = Decimal("0.005")
 # Any column that could hold an invoice number: a header without one is a summary, whoever exported it.
@@ -159,8 +166,8 @@ def read_contact_list(
     lines = open_lines(data, max_bytes=max_bytes)
     records = iter_records(lines, sniff_delimiter(lines.sample_text))
     candidate: Record | None = None
-    for count, (line, cells) in enumerate(records):
-        if count >= HEADER_SEARCH_RECORDS:
+    for number, (line, cells) in enumerate(records):
+        if number >= HEADER_SEARCH_RECORDS:
             break
         if not any(c.strip() for c in cells):
             continue
@@ -241,38 +248,28 @@ class AgingReport:
         yield from self._initial_issues
         totals = self._totals
         # Any document type: a credit memo numbered like an invoice is as ambiguous downstream as two invoices.
-        numbers = InvoiceNumbers(expected=(self._lines.size or 0) // BYTES_PER_ROW_ESTIMATE)
+        bytes_per_row = self._lines.bytes_per_line * 5 // 6 or BYTES_PER_ROW_ESTIMATE  # rows a bit shorter: margin
+        numbers = InvoiceNumbers(expected=(self._lines.size or 0) // bytes_per_row)
+        hashes, number_lines, mask, room = numbers.hashes, numbers.lines, numbers.mask, numbers.room
         number_column = self.column_mapping.get("invoice_no")
-        parse = self._parser.parse
-        for line, cells in self._records:
-            item = parse(line, cells)
-            if item is not None:
-                kind = type(item)
-                if kind is ParsedRow:
-                    row = item.row
-                    issues = item.issues
-                    # Counted in the totals even if refused below (duplicate, negative bucket): its figures were
-                    # read correctly, and the file's own totals include it.
-                    totals.add_row(row)
-                    seen = numbers.first_line(row.invoice_no, line)
-                    if seen is not None:
-                        issues.append(
-                            RowIssue(
-                                line,
-                                number_column,
-                                row.invoice_no,
-                                f"duplicate invoice number: already on line {seen}",
-                                ERROR,
-                            )
-                        )
-                    if not issues:
-                        yield row
-                    elif any(issue.severity == ERROR for issue in issues):
-                        yield from issues
-                    else:
-                        yield row
-                        yield from issues
-                elif kind is FailedRow:
+        parse_batch = getattr(self._parser, "parse_batch", None)
+        if parse_batch is None:
+            items: Iterator[Item | None] = starmap(self._parser.parse, self._records)
+        else:  # a parser that reads several records at a time (see CanonicalParser.parse_batch)
+            items = chain.from_iterable(map(parse_batch, _batches(self._records, PARSE_BATCH)))
+        add_row = totals.add_row
+        stack = totals.stack  # (the same list all along)
+        counting = True  # no grand total seen yet
+        for item in items:
+            kind = type(item)
+            if kind is CanonicalRow:  # a row without issues (most of them)
+                row = item
+                issues = None
+            elif kind is ParsedRow:
+                row = item.row
+                issues = item.issues
+            else:
+                if kind is FailedRow:
                     totals.add_failed()
                     yield from item.issues
                 elif kind is SectionStart:
@@ -280,6 +277,59 @@ class AgingReport:
                 elif kind is TotalRow:
                     yield from item.issues
                     totals.total(item)
+                    counting = totals.grand_total_line is None
+                continue
+            # Counted in the totals even if refused below (duplicate, negative bucket): its figures were read
+            # correctly, and the file's own totals include it.
+            if counting:  # totals.add_row(row), inlined (but for the rows after a grand total)
+                amount, outstanding = row.invoice_amount, row.total_outstanding
+                b0, b1, b2, b3 = row.days_0_30, row.days_31_60, row.days_61_90, row.days_91_120
+                b4 = row.days_over_120
+                for frame in stack:
+                    frame_sums = frame.sums
+                    if amount:
+                        frame_sums[0] += amount
+                    if outstanding:
+                        frame_sums[1] += outstanding
+                    if b0:
+                        frame_sums[2] += b0
+                    if b1:
+                        frame_sums[3] += b1
+                    if b2:
+                        frame_sums[4] += b2
+                    if b3:
+                        frame_sums[5] += b3
+                    if b4:
+                        frame_sums[6] += b4
+                    frame.rows += 1
+            else:
+                add_row(row)
+            # numbers.first_line(row.invoice_no, line), inlined for its common case: a new number whose slot is free.
+            line = row.line
+            h = hash(row.invoice_no) or 1
+            i = h & mask
+            # (A free slot, or the next one if that one holds another number, as first_line would find them.)
+            if room and (not hashes[i] or (hashes[i] != h and not hashes[i := (i + 1) & mask])):
+                hashes[i] = h
+                number_lines[i] = line
+                room -= 1
+            else:
+                numbers.room = room
+                seen = numbers.first_line(row.invoice_no, line)
+                # (It may have grown.)
+                hashes, number_lines, mask, room = numbers.hashes, numbers.lines, numbers.mask, numbers.room
+                if seen is not None:
+                    duplicate = RowIssue(
+                        line, number_column, row.invoice_no, f"duplicate invoice number: already on line {seen}", ERROR
+                    )
+                    issues = [*issues, duplicate] if issues else [duplicate]
+            if not issues:
+                yield row
+            elif any(issue.severity == ERROR for issue in issues):
+                yield from issues
+            else:
+                yield row
+                yield from issues
         self._state = "done"
 
     def total_issues(self) -> list[RowIssue]:
@@ -306,6 +356,21 @@ class AgingReport:
         return issues
 
 
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    """``records`` in lists of ``size``; a problem raised while reading them comes after the records before it."""
+    while True:
+        batch: list[Record] = []
+        try:
+            batch.extend(itertools.islice(records, size))  # (keeps the records read before an exception)
+        except BaseException:
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
+        yield batch
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Records and header
 
@@ -320,17 +385,118 @@ def sniff_delimiter(sample: str) -> str:
 
 def iter_records(lines: TextLines, delimiter: str) -> Iterator[Record]:
     """(first physical line, cells) of every CSV record; a quoted cell may span several lines."""
-    reader = csv.reader(lines, delimiter=delimiter)
-    start = 1
-    try:
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        message = str(exc)
-        if "field larger than field limit" in message:
-            message = "a quoted value never ends (unbalanced quote?)"
-        raise ImportFileError(f"This file cannot be read as CSV: {message}.", line=start) from None
+    return chain.from_iterable(_Records(lines, delimiter).groups())
+
+
+class _Records:
+    """Splits decoded lines into CSV records, a chunk of the file at a time.
+
+    A line without any quote is split with ``str.split``: the csv module would also only split it at the
+    delimiters, and drop the line ending (a blank line is []). A chunk of such lines is even split by C
+    iterators alone, with no Python code per line. A line with a quote, or long enough for a cell to exceed the
+    csv module's field limit, goes through ``csv``, which reads the rest of the record's lines itself, from this
+    object (``__next__``).
+    """
+
+    def __init__(self, lines: TextLines, delimiter: str) -> None:
+        self.chunks = lines.chunks()
+        self.delimiter = delimiter
+        self.limit = csv.field_size_limit()
+        self.line = 1  # the number of the next line
+        self.current: Iterator[str] = iter(())  # the lines being read one by one
+        self.pending: str | None = None  # the line handed to the csv module
+        self.reader = csv.reader(self, delimiter=delimiter)
+
+    def __iter__(self) -> _Records:
+        return self
+
+    def __next__(self) -> str:
+        """The next line for the csv module: the line handed to it, then the following ones."""
+        text = self.pending
+        if text is not None:
+            self.pending = None
+            return text
+        for text in self.current:
+            return text
+        # The record goes on in the next chunk (StopIteration: the end of the file).
+        lines, codec, _ = next(self.chunks)
+        self.current = map(bytes.decode, lines, repeat(codec)) if codec else lines
+        return next(self)
+
+    def groups(self) -> Iterator[Iterable[Record]]:
+        delimiter, limit = self.delimiter, self.limit
+        while True:
+            yield self._one_by_one()  # what is left of the lines being read one by one
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return
+            lines, codec, raw = chunk
+            if codec is None:  # decoded one by one, so that a problem is raised at its line
+                self.current = lines
+            elif b'"' not in raw and max(map(len, lines)) <= limit:
+                # No quote, no line longer than the field limit (in bytes, at least as many as characters): split
+                # in C, but for blank lines (csv's []).
+                yield from self._split(lines, codec)
+            else:
+                # The csv module on the whole chunk, in C: what it reads if no record spans several lines (one
+                # record per line), which a quoted line ending or starting a multi-line value would break. Else
+                # (or on a CSV error) the chunk is read again one line at a time, by the csv module of __next__.
+                try:
+                    records = list(csv.reader(map(bytes.decode, lines, repeat(codec)), delimiter=delimiter))
+                except csv.Error:
+                    records = None
+                # One record per line, and the last one complete: a quoted value still open at the end of the
+                # chunk (it goes on in the next one) is where the csv module put the line ending.
+                if (
+                    records is not None
+                    and len(records) == len(lines)  # type: ignore[arg-type]
+                    and not (records and records[-1] and records[-1][-1].endswith(("\n", "\r")))
+                ):
+                    yield zip(count(self.line), records)
+                    self.line += len(records)
+                else:
+                    self.current = map(bytes.decode, lines, repeat(codec))
+
+    def _split(self, lines: list[bytes], codec: str) -> Iterator[Iterable[Record]]:
+        delimiter, line = self.delimiter, self.line
+        self.line += len(lines)
+        # Lines of 2 bytes at most: blank ones among them (b"\n", b"\r\n"), split one by one (csv gives []).
+        short = [*compress(count(), map(gt, repeat(3), map(len, lines)))] if min(map(len, lines)) < 3 else []
+        start = 0
+        for i in [*short, len(lines)]:
+            if i > start:  # (lazily: a line is decoded and split when its record is read, while in the cache)
+                texts = map(bytes.decode, lines[start:i], repeat(codec))
+                bodies = map(str.rstrip, texts, repeat("\r\n"))
+                yield zip(count(line + start), map(str.split, bodies, repeat(delimiter)))
+            if i < len(lines):
+                body = lines[i].decode(codec).rstrip("\r\n")
+                yield ((line + i, body.split(delimiter) if body else []),)
+            start = i + 1
+
+    def _one_by_one(self) -> Iterator[Record]:
+        delimiter, limit, reader = self.delimiter, self.limit, self.reader
+        while True:
+            lines = self.current
+            for text in lines:
+                line = self.line
+                self.line += 1
+                if '"' not in text and len(text) <= limit:
+                    body = text.rstrip("\r\n")
+                    yield line, body.split(delimiter) if body else []
+                    continue
+                self.pending = text
+                before = reader.line_num
+                try:
+                    cells = next(reader)
+                except csv.Error as exc:
+                    message = str(exc)
+                    if "field larger than field limit" in message:
+                        message = "a quoted value never ends (unbalanced quote?)"
+                    raise ImportFileError(f"This file cannot be read as CSV: {message}.", line=line) from None
+                self.line += reader.line_num - before - 1  # the record's other lines
+                yield line, cells
+            if self.current is lines:  # else the csv module went on into the next chunk: read the rest of it
+                return
 
 
 def _find_header(
@@ -518,9 +684,9 @@ class _Frame:
 
     __slots__ = ("failed", "key", "line", "mark", "mark_failed", "mark_rows", "name", "rows", "sums")
 
-    def __init__(self, name: str | None, line: int | None) -> None:
+    def __init__(self, name: str | None, line: int | None, key: str | None = None) -> None:
         self.name = name
-        self.key = norm(name) if name else ""
+        self.key = (key if key is not None else norm(name)) if name else ""
         self.line = line
         self.sums = [D0] * len(AMOUNT_FIELDS)
         self.rows = 0
@@ -533,7 +699,7 @@ class _Frame:
 
     def exclude(self, child: _Frame) -> None:
         """Leave a nested section's rows out of this frame's pending rows (they had their own total)."""
-        self.mark = [a + b for a, b in zip(self.mark, child.sums, strict=True)]
+        self.mark = list(map(add, self.mark, child.sums))  # (both of len(AMOUNT_FIELDS))
         self.mark_rows += child.rows
         self.mark_failed += child.failed
 
@@ -553,12 +719,17 @@ class _TotalsChecker:
         self.stack = [_Frame(None, None)]
         self.issues: list[RowIssue] = []
         self.grand_total_line: int | None = None
-        self.rows_read = 0
-        self.rows_failed = 0
         self.rows_after_grand_total = 0
 
+    @property
+    def rows_read(self) -> int:
+        return self.stack[0].rows  # the bottom frame is the whole file's
+
+    @property
+    def rows_failed(self) -> int:
+        return self.stack[0].failed
+
     def add_row(self, row: CanonicalRow) -> None:
-        self.rows_read += 1
         if self.grand_total_line is not None:
             self.rows_after_grand_total += 1
         # Unrolled, and zeros skipped (most buckets are zero): this runs for every row of the file.
@@ -583,7 +754,6 @@ class _TotalsChecker:
             frame.rows += 1
 
     def add_failed(self) -> None:
-        self.rows_failed += 1
         for frame in self.stack:
             frame.failed += 1
 
@@ -591,7 +761,7 @@ class _TotalsChecker:
         name_key = norm(heading.name)
         while len(self.stack) > 1 and not name_key.startswith(self.stack[-1].key + ":"):
             self._pop_to(len(self.stack) - 1)
-        self.stack.append(_Frame(heading.name, heading.line))
+        self.stack.append(_Frame(heading.name, heading.line, name_key))
 
     def _pop_to(self, depth: int) -> _Frame:
         """Close the frames from ``depth`` up; returns the outermost one closed."""
@@ -627,7 +797,14 @@ class _TotalsChecker:
 
     def _compare(self, total: TotalRow, sums: list[Decimal], rows: int, failed: int, scope: str) -> None:
         for figure in total.figures:
-            expected = sum((sums[_FIELD_INDEX[f]] for f in figure.fields), D0)
+            fields = figure.fields
+            if len(fields) == 1:
+                value = sums[_FIELD_INDEX[fields[0]]]
+                if value == figure.value:
+                    continue  # (the usual case, told without the arithmetic below)
+                expected = D0 + value  # what the sum below gives, without the generator
+            else:
+                expected = sum((sums[_FIELD_INDEX[f]] for f in fields), D0)
             if abs(expected - figure.value) < _HALF_CENT:
                 continue
             message = (
@@ -649,43 +826,47 @@ class InvoiceNumbers:
     several times as it is read.
     """
 
-    __slots__ = ("_count", "_hashes", "_lines", "_mask")
+    __slots__ = ("hashes", "lines", "mask", "room")
 
     def __init__(self, expected: int = 0) -> None:
         capacity = 4096
         # Room for ``expected`` numbers at most 2/3 full, but no more than 12 MB on a mere estimate.
         while capacity * 2 < expected * 3 and capacity < 1 << 20:
             capacity *= 2
-        self._mask = capacity - 1  # capacity is a power of two
-        self._hashes = array("q", [0]) * capacity  # 0 marks an empty slot
-        self._lines = array("i", [0]) * capacity
-        self._count = 0
+        self.mask = capacity - 1  # capacity is a power of two
+        self.hashes = array("q", [0]) * capacity  # 0 marks an empty slot
+        self.lines = array("i", [0]) * capacity
+        # Numbers that can still be added before the table is more than 2/3 full and must grow. With the three
+        # others, what AgingReport reads to inline the common case of first_line (see AgingReport._iterate).
+        self.room = self.mask * 2 // 3
 
     def first_line(self, number: str, line: int) -> int | None:
         """The line where ``number`` was first seen; None (and ``line`` remembered) the first time."""
         h = hash(number) or 1
-        mask, hashes = self._mask, self._hashes
+        mask, hashes = self.mask, self.hashes
         i = h & mask
         while True:
             stored = hashes[i]
             if stored == 0:
                 hashes[i] = h
-                self._lines[i] = line
-                self._count += 1
-                if self._count * 3 > self._mask * 2:  # keep the table at most 2/3 full
+                self.lines[i] = line
+                self.room -= 1
+                if self.room < 0:  # keep the table at most 2/3 full
                     self._grow()
                 return None
             if stored == h:
-                return self._lines[i]
+                return self.lines[i]
             i = (i + 1) & mask
 
     def _grow(self) -> None:
-        old_hashes, old_lines = self._hashes, self._lines
-        capacity = (self._mask + 1) * 2
-        self._mask = capacity - 1
-        self._hashes = array("q", [0]) * capacity
-        self._lines = array("i", [0]) * capacity
-        mask, hashes, lines = self._mask, self._hashes, self._lines
+        old_hashes, old_lines = self.hashes, self.lines
+        count = len(old_hashes) - old_hashes.count(0)
+        capacity = (self.mask + 1) * 2
+        self.mask = capacity - 1
+        self.room = self.mask * 2 // 3 - count
+        self.hashes = array("q", [0]) * capacity
+        self.lines = array("i", [0]) * capacity
+        mask, hashes, lines = self.mask, self.hashes, self.lines
         for h, line in zip(old_hashes, old_lines, strict=True):
             if h:
                 i = h & mask

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache, partial
-from typing import BinaryIO
+from itertools import chain, repeat
+from typing import Any, BinaryIO
 
 from .errors import ImportFileError
 
@@ -55,8 +56,81 @@ def plain_amount(text: str) -> Decimal | None:
     return Decimal(text) if PLAIN_AMOUNT.fullmatch(text) else None
 
 
+# Cells as written (not stripped) -> the value they hold, one cache per decimal separator (amounts) or date order
+# (dates), shared by every report. A report repeats the same cells on most rows ("0.00", the same few hundred
+# dates), and a dict lookup is the cheapest test there is on a string; a row reader can even look up several
+# cells in one C call (``map(cache.__getitem__, cells)``), the parsing happening only for a text not seen yet.
+# Emptied when full rather than LRU: the bound is what matters.
+CACHE_SIZE = 8192
+# What an empty (or blank) amount cell reads as where it is not required: an untouched bucket. A distinct object,
+# so that a reader can tell an empty cell (``is EMPTY_AMOUNT``) from a written "0.00".
+EMPTY_AMOUNT = Decimal("0.00")
+
+
+class AmountCache(dict[str, Decimal]):
+    """Cell as written -> amount (``EMPTY_AMOUNT`` for a blank cell); ``cache[cell]`` raises ValueProblem for a
+    cell that is not an amount. A successful read is exactly what ``parse_amount`` returns."""
+
+    __slots__ = ("decimal_sep",)
+
+    def __init__(self, decimal_sep: str) -> None:
+        super().__init__()
+        self.decimal_sep = decimal_sep
+
+    def __missing__(self, raw: str) -> Decimal:
+        """Read, remember and return the amount in ``raw``; also called directly by readers after a ``get``."""
+        # The usual cell, "1250.50" or "-80.00": PLAIN_AMOUNT.fullmatch(raw), told faster without the regex
+        # (``\d`` and ``str.isdecimal()`` both mean Unicode's decimal digits).
+        whole, dot, fraction = raw.partition(".")
+        if whole[:1] == "-":
+            whole = whole[1:]
+        if whole.isdecimal() and (fraction.isdecimal() or not dot) and self.decimal_sep == ".":
+            value = Decimal(raw)
+        else:
+            s = raw.strip()
+            if not s:
+                value = EMPTY_AMOUNT
+            elif self.decimal_sep != ".":
+                value = _parse_amount_general(s, self.decimal_sep)
+            elif PLAIN_AMOUNT.fullmatch(s):
+                value = Decimal(s)
+            elif m := _US_AMOUNT.fullmatch(s):
+                # What _parse_amount_general makes of "1,234.56", "-$1,234.56" or "($1,234.56)", without its detours.
+                number = m[2] or m[3]
+                value = Decimal(number.replace(",", "") if "," in number else number)
+                if m[1] or m[3]:
+                    value = -value
+            else:
+                value = _parse_amount_general(s, self.decimal_sep)
+        if len(self) >= CACHE_SIZE:
+            self.clear()
+        self[raw] = value
+        return value
+
+
+# An amount with thousands separators, a dollar sign or a sign, as US exports write it (ASCII digits only; any
+# other notation goes through _parse_amount_general).
+_US_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_US_AMOUNT = re.compile(rf"(-?)\$?({_US_NUMBER})|\(\$?({_US_NUMBER})\)", re.ASCII)
+
+
+class _AmountCaches(dict[str, AmountCache]):
+    def __missing__(self, decimal_sep: str) -> AmountCache:
+        return self.setdefault(decimal_sep, AmountCache(decimal_sep))
+
+
+# Decimal separator -> its cache: ``AMOUNT_CACHES[decimal_sep][cell]``.
+AMOUNT_CACHES = _AmountCaches()
+
+
+def amount_cache(decimal_sep: str) -> AmountCache:
+    return AMOUNT_CACHES[decimal_sep]
+
+
 def currency_of_amount(text: str) -> str:
     """ISO code implied by an amount's symbol or code; "" when none or ambiguous ("$" is used by many)."""
+    if not text.strip("0123456789.,-"):
+        return ""  # the usual cell: digits and separators only, so no symbol and no code (told without a regex)
     for symbol, code in _SYMBOLS.items():
         if symbol in text:
             return code
@@ -218,6 +292,45 @@ def _parse_date(s: str, order: str) -> date:
 _CACHED_DATE_PARSERS = {order: lru_cache(maxsize=4096)(partial(_parse_date, order=order)) for order in (MDY, DMY, AUTO)}
 
 
+class NotCached(ValueProblem):
+    """A date that ``DateCache`` does not answer for: see ``DateCache``."""
+
+
+class DateCache(dict[str, "date | None"]):
+    """Cell as written -> date (None for a blank cell), read with one order; ``cache[cell]`` raises ValueProblem
+    for a cell that is not a date. A successful read is exactly what ``parse_date`` returns.
+
+    With ``AUTO`` a date that tells the file's numeric order ("28/02/2025") raises ``NotCached``: a row reader
+    must leave it to ``DateReader``, which settles the order from it. Every date the AUTO cache answers for is
+    one that leaves the order unknown, so a row read from it needs nothing from DateReader.
+    """
+
+    __slots__ = ("order", "parse")
+
+    def __init__(self, order: str) -> None:
+        super().__init__()
+        self.order = order
+        self.parse = _CACHED_DATE_PARSERS[order]
+
+    def __missing__(self, raw: str) -> date | None:
+        s = raw.strip()
+        value = self.parse(s) if s else None
+        if self.order == AUTO and value is not None and numeric_date_order(s) is not None:
+            raise NotCached("settles the date order")
+        if len(self) >= CACHE_SIZE:
+            self.clear()
+        self[raw] = value
+        return value
+
+
+# Date order -> its cache: ``DATE_CACHES[order][cell]``.
+DATE_CACHES: dict[str, DateCache] = {order: DateCache(order) for order in (MDY, DMY, AUTO)}
+
+
+def date_cache(order: str) -> DateCache:
+    return DATE_CACHES[order]
+
+
 def numeric_date_order(text: str) -> str | None:
     """For "03/04/2025": None; for "28/02/2025": DMY; for "02/28/2025": MDY. Non-numeric dates give None."""
     m = _NUMERIC.fullmatch(text.strip())
@@ -310,6 +423,9 @@ class TextLines:
         self._codec = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
         if self.encoding == "utf-8-sig":
             self.first_chunk = self.first_chunk[len(codecs.BOM_UTF8) :]
+        # The average length of the sniffed lines (0 when unknown): to estimate the number of rows of a big file.
+        newlines = self.first_chunk.count(b"\n") or self.first_chunk.count(b"\r")
+        self.bytes_per_line = len(self.first_chunk) // newlines if newlines else 0
 
     @property
     def sample_text(self) -> str:
@@ -348,11 +464,18 @@ class TextLines:
         return encoding
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._raw_lines():
-            self.lines_read += 1
-            yield self._decode(raw)
+        return chain.from_iterable(
+            map(bytes.decode, lines, repeat(codec)) if codec else lines for lines, codec, _ in self.chunks()
+        )
 
-    def _raw_lines(self) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[tuple[Any, str | None, bytes]]:
+        """The lines, chunk by chunk, as (lines, codec, the chunk's bytes).
+
+        When the whole chunk is known to decode without any of the problems _decode looks for, ``lines`` are the
+        lines as bytes, to be decoded with ``codec`` (in C, and best just before they are used, while they are in
+        the processor's cache). Else ``codec`` is None and ``lines`` is an iterator decoding them one at a time,
+        so that a problem is raised at its line, after the lines before it.
+        """
         # Split bytes, not text: bytes.splitlines() knows only \n, \r and \r\n (str.splitlines() would also split
         # on characters such as U+2028 inside a cell), and "\r"/"\n" never occur inside a multi-byte UTF-8 or
         # cp1252 character.
@@ -361,18 +484,58 @@ class TextLines:
         while True:
             chunk = self._read(_READ_BYTES)
             data = pending + chunk if pending else chunk
-            if not chunk:
-                yield from data.splitlines(keepends=True)
-                return
             lines = data.splitlines(keepends=True)
-            # The last piece may be cut by the chunk boundary (a line ending in "\r" may be half of "\r\n").
-            pending = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
-            if len(pending) > MAX_LINE_BYTES:
-                raise ImportFileError(
-                    f"A line is longer than {_human_size(MAX_LINE_BYTES)}: this is not a CSV report.",
-                    line=self.lines_read + len(lines) + 1,
-                )
-            yield from lines
+            if chunk:
+                # The last piece may be cut by the chunk boundary (a line ending in "\r" may be half of "\r\n").
+                pending = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+                if len(pending) > MAX_LINE_BYTES:
+                    raise ImportFileError(
+                        f"A line is longer than {_human_size(MAX_LINE_BYTES)}: this is not a CSV report.",
+                        line=self.lines_read + len(lines) + 1,
+                    )
+                block = data[: len(data) - len(pending)]
+            else:
+                block = data
+            if lines:
+                codec = self._codec_for(block)
+                if codec is None:
+                    yield self._decode_each(lines), None, block
+                else:
+                    # Nothing in this chunk can fail (see _codec_for): count its lines now.
+                    self.lines_read += len(lines)
+                    yield lines, codec, block
+            if not chunk:
+                return
+
+    def _codec_for(self, block: bytes) -> str | None:
+        """The codec that decodes every line of ``block`` as _decode would, or None if one of them needs _decode.
+
+        None when _decode could raise or change ``encoding`` on one of the lines (a NUL byte, the first non-ASCII
+        line of a file that was ASCII so far, a byte the encoding cannot decode, a UTF-8 sequence in cp1252).
+        """
+        if b"\x00" in block:
+            return None
+        if block.isascii():
+            return "ascii"
+        if not self._settled:
+            return None
+        if self._codec == "cp1252":
+            # (bytes.translate(None, delete) keeps the bytes not listed: a scan much faster than a regex search.)
+            if block.translate(None, _NOT_UTF8_LEADS) and _UTF8_SIGNATURE.search(block):
+                return None
+            if not block.translate(None, _NOT_C1):
+                return "latin-1"  # the same characters as cp1252 without its bytes 0x80-0x9f, and decoded in C
+            return None if block.translate(None, _NOT_CP1252_UNDEFINED) else "cp1252"
+        try:
+            block.decode(self._codec)
+        except UnicodeDecodeError:
+            return None
+        return self._codec
+
+    def _decode_each(self, lines: list[bytes]) -> Iterator[str]:
+        for raw in lines:
+            self.lines_read += 1
+            yield self._decode(raw)
 
     def _decode(self, raw: bytes) -> str:
         if b"\x00" in raw:
@@ -404,6 +567,18 @@ _MIXED = "The file mixes UTF-8 and Windows-1252 text encodings: save it again as
 # UTF-8 for an accented Latin letter, a typographic quote/dash or "€". As Windows-1252 these bytes read "Ã©",
 # "â€™"... which real text does not contain: a line that has them (and is valid UTF-8) is UTF-8.
 _UTF8_SIGNATURE = re.compile(rb"[\xc3-\xc9][\x80-\xbf]|\xe2\x80[\x90-\xbf]|\xe2\x82\xac")
+
+
+def _all_bytes_but(listed: bytes) -> bytes:
+    return bytes(b for b in range(256) if b not in listed)
+
+
+# For bytes.translate(None, delete), which then leaves only the listed bytes: the first byte of a _UTF8_SIGNATURE;
+# the only bytes Windows-1252 and Latin-1 decode differently (typographic quotes and dashes, "€"...); the bytes
+# Windows-1252 leaves undefined (decoding them raises).
+_NOT_UTF8_LEADS = _all_bytes_but(bytes(range(0xC3, 0xCA)) + b"\xe2")
+_NOT_C1 = _all_bytes_but(bytes(range(0x80, 0xA0)))
+_NOT_CP1252_UNDEFINED = _all_bytes_but(b"\x81\x8d\x8f\x90\x9d")
 
 
 def _is_utf8(raw: bytes) -> bool:

@@ -12,11 +12,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from functools import lru_cache
+from itertools import compress
+from operator import call, itemgetter
+from typing import Any, Protocol
 
-from ..canonical import BUCKET_FIELDS, SIGNED_DOCUMENT_TYPES, CanonicalRow
+from ..canonical import BUCKET_FIELDS, SIGNED_DOCUMENT_TYPES, CanonicalRow, document_type_from
 from ..errors import ERROR, WARNING, ImportFileError, RowIssue
-from ..values import AUTO, DMY, ValueProblem, numeric_date_order, parse_amount, parse_date, plain_amount
+from ..values import (
+    AMOUNT_CACHES,
+    AUTO,
+    DATE_CACHES,
+    DMY,
+    EMPTY_AMOUNT,
+    ValueProblem,
+    date_cache,
+    numeric_date_order,
+    parse_amount,
+    parse_date,
+)
 
 D0 = Decimal("0.00")  # zero with cents, so untouched buckets print like the others
 CENT = Decimal("0.01")
@@ -25,6 +39,7 @@ CENT = Decimal("0.01")
 # Header cells
 
 
+@lru_cache(maxsize=1024)  # (section names come back: heading, total row, and the reader's check of the total)
 def norm(cell: str) -> str:
     """Lower-case, single-spaced text of a header cell."""
     return " ".join(cell.replace("\ufeff", "").split()).casefold()
@@ -192,24 +207,38 @@ class AgingColumns:
         self.columns = [(i, AgeRange(last + 1, None) if r == OLDER else r) for i, r in found]
         self.fixed = [(i, r.fixed) for i, r in self.columns if r.fixed]
         self.dynamic = [(i, r) for i, r in self.columns if not r.fixed]
+        # For read(): the fixed columns' cells in one call, and the position of their bucket.
+        self._fixed_cells = itemgetter(*(i for i, _ in self.fixed)) if len(self.fixed) > 1 else None
+        self._fixed_slots = [(i, BUCKET_FIELDS.index(name)) for i, name in self.fixed]
 
     @property
     def needs_age(self) -> bool:
         return bool(self.dynamic)
 
-    def read(self, c: Cells, decimal_sep: str, age: Callable[[], int | None]) -> dict[str, Decimal]:
-        """The row's five buckets; ``age()`` is only asked when a straddling column holds an amount."""
-        buckets = dict.fromkeys(BUCKET_FIELDS, D0)
-        for i, name in self.fixed:
-            value = c.amount(i, decimal_sep, required=False)
-            if value:
-                buckets[name] += value
+    def read(self, c: Cells, decimal_sep: str, age: Callable[[], int | None]) -> list[Decimal]:
+        """The row's five buckets, in BUCKET_FIELDS order; ``age()`` is only asked when a straddling column holds
+        an amount."""
+        buckets = [D0, D0, D0, D0, D0]
+        if self._fixed_cells is not None:
+            # Cached amounts looked up in C; c.amount() only for the others (new, blank or not amounts).
+            cached = list(map(AMOUNT_CACHES[decimal_sep].get, self._fixed_cells(c.values)))
+            for k, (i, slot) in enumerate(self._fixed_slots):
+                value = cached[k]
+                if value is None:
+                    value = c.amount(i, decimal_sep, required=False)
+                if value:  # (EMPTY_AMOUNT, a blank cell, is zero)
+                    buckets[slot] += value
+        else:
+            for i, slot in self._fixed_slots:
+                value = c.amount(i, decimal_sep, required=False)
+                if value:
+                    buckets[slot] += value
         for i, span in self.dynamic:
             value = c.amount(i, decimal_sep, required=False)
             if value:
                 days = age()
                 if days is not None:
-                    buckets[span.bucket(days)] += value
+                    buckets[BUCKET_FIELDS.index(span.bucket(days))] += value
         return buckets
 
     def sources(self) -> dict[str, int | None]:
@@ -270,6 +299,36 @@ class Figure:
     text: str  # the cell(s) as written
 
 
+class _FigureSlots:
+    __slots__ = Figure.__slots__
+
+
+def new_figure(label: str, fields: tuple[str, ...], value: Decimal, text: str) -> Figure:
+    """``Figure(label, fields, value, text)`` without the cost of a frozen dataclass: see canonical.new_row."""
+    figure = object.__new__(_FigureSlots)
+    figure.label = label
+    figure.fields = fields
+    figure.value = value
+    figure.text = text
+    figure.__class__ = Figure  # type: ignore[assignment]
+    return figure  # type: ignore[return-value]
+
+
+def _check_new_figure() -> None:
+    """``new_figure`` must build exactly what the dataclass does; if this Python cannot, use the dataclass."""
+    global new_figure
+    try:
+        built = new_figure("a", ("b",), CENT, "c")
+        ok = type(built) is Figure and built == Figure("a", ("b",), CENT, "c")
+    except (TypeError, AttributeError):
+        ok = False
+    if not ok:  # pragma: no cover - CPython allows it for classes with the same slots
+        new_figure = Figure  # type: ignore[assignment]
+
+
+_check_new_figure()
+
+
 @dataclass(slots=True)
 class TotalRow:
     line: int
@@ -280,7 +339,8 @@ class TotalRow:
     issues: list[RowIssue] = field(default_factory=list)
 
 
-Item = ParsedRow | FailedRow | SectionStart | TotalRow
+# A bare CanonicalRow is a row without issues (the common case, without the ParsedRow around it).
+Item = CanonicalRow | ParsedRow | FailedRow | SectionStart | TotalRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,11 +408,18 @@ class Cells:
         return value
 
     def amount(self, index: int | None, decimal_sep: str, *, required: bool) -> Decimal:
-        raw = self.values[index].strip() if index is not None else ""
-        if decimal_sep == ".":
-            value = plain_amount(raw)
-            if value is not None:
-                return value  # the common case, cached, without the general parser
+        if index is not None:
+            raw = self.values[index]
+            try:
+                value = AMOUNT_CACHES[decimal_sep][raw]  # the common case, cached (see AmountCache)
+            except ValueProblem:
+                pass
+            else:
+                if value is not EMPTY_AMOUNT:
+                    return value
+            raw = raw.strip()
+        else:
+            raw = ""
         if not raw:
             if required:
                 self.error(index, None, "missing amount")
@@ -364,7 +431,17 @@ class Cells:
             return D0
 
     def date(self, index: int | None, order: str, *, required: bool) -> date | None:
-        raw = self.values[index].strip() if index is not None else ""
+        if index is not None:
+            raw = self.values[index]
+            try:
+                value = DATE_CACHES[order][raw]  # the common case, cached (see DateCache)
+            except ValueProblem:
+                value = None
+            if value is not None:
+                return value
+            raw = raw.strip()
+        else:
+            raw = ""
         if not raw:
             if required:
                 self.error(index, None, "missing date")
@@ -374,6 +451,97 @@ class Cells:
         except ValueProblem as exc:
             self.error(index, raw, str(exc))
             return None
+
+
+def is_transaction(values: list[str], invoice_no: int) -> bool:
+    """True for a row of a grouped report (QuickBooks, Xero, NetSuite) that is surely a transaction, cheaply.
+
+    That is: its invoice number and another cell before it are filled, and its first filled cell cannot read
+    "total..." or "grand total..." (checked on its first character, for ASCII text). False means "look closer":
+    the parser then goes through its own rules for blank lines, headings and total lines.
+    """
+    for i, value in enumerate(values):
+        if value and not value.isspace():
+            if i == invoice_no:
+                return False
+            first = value.lstrip()
+            number = values[invoice_no]
+            return first[0] not in "TtGg" and first.isascii() and bool(number) and not number.isspace()
+    return False
+
+
+class QuickCells:
+    """The cells of a transaction row, for a format's fast path: every cell read by one C loop (lookups in the
+    value caches, ``str.strip``) rather than one Cells call per cell.
+
+    ``read(values)`` gives (values, buckets, single) for a row whose cells are all readable, or None at the first
+    doubt: an "=" in a cell (maybe Excel's ="..." wrapper, see Cells.text), a date or an amount that does not read,
+    an amount in an aging column to be split by age. The caller then reads the row through Cells, which reports
+    what is wrong. ``values`` are the texts (stripped), then the dates (None for a blank cell), then the amounts
+    (EMPTY_AMOUNT for a blank cell), in the order given; the caller knows which are required. A column given as
+    None reads as a blank cell. ``buckets`` is what ``AgingColumns.read`` gives, and ``single`` the one bucket
+    with an amount (None if there are several or none).
+    """
+
+    __slots__ = ("absent", "amount_of", "cells", "dynamic", "fixed", "order", "positions", "readers", "slots")
+
+    def __init__(
+        self,
+        header: Header,
+        context: Context,
+        *,
+        texts: Sequence[int | None],
+        dates: Sequence[int | None],
+        amounts: Sequence[int | None],
+        aging: AgingColumns,
+    ) -> None:
+        date_of = DATE_CACHES[context.date_order].__getitem__
+        self.amount_of = amount_of = AMOUNT_CACHES[context.decimal_sep].__getitem__
+        fixed = [i for i, _ in aging.fixed]
+        # (column, how to read it, what a blank cell reads as) for every value, in the order given.
+        wanted = (
+            [(i, str.strip, "") for i in texts]
+            + [(i, date_of, None) for i in dates]
+            + [(i, amount_of, EMPTY_AMOUNT) for i in (*amounts, *fixed)]
+        )
+        present = [(i, reader) for i, reader, _ in wanted if i is not None]
+        columns = [i for i, _ in present]
+        # (An extra copy of the first column, left out by map() below: the getter always gives a tuple.)
+        self.cells = itemgetter(*columns, columns[0])
+        self.readers = [reader for _, reader in present]
+        # A column without a cell reads as a blank one: its value is put in its place (``order``) after the others.
+        self.absent = [blank for i, _, blank in wanted if i is None]
+        positions = iter(range(len(present)))
+        constants = iter(range(len(present), len(wanted)))
+        self.order = itemgetter(*(next(positions if i is not None else constants) for i, _, _ in wanted))
+        self.fixed = len(wanted) - len(fixed)  # where the aging amounts start
+        self.slots = [BUCKET_FIELDS.index(name) for _, name in aging.fixed]
+        self.positions = range(len(fixed))
+        dynamic = [i for i, _ in aging.dynamic]
+        self.dynamic = itemgetter(*dynamic, dynamic[0]) if dynamic else None
+
+    def read(self, values: list[str]) -> tuple[Sequence[Any], list[Decimal], Decimal | None] | None:
+        cells = self.cells(values)
+        if "=" in "".join(cells):
+            return None
+        try:
+            got: Sequence[Any] = [*map(call, self.readers, cells)]  # (map stops at the shorter: the copy is left out)
+            if self.dynamic is not None and any(map(self.amount_of, self.dynamic(values))):
+                return None
+        except ValueProblem:
+            return None
+        if self.absent:
+            got = self.order([*got, *self.absent])
+        buckets = [D0, D0, D0, D0, D0]
+        start, slots = self.fixed, self.slots
+        filled = [*compress(self.positions, got[start:])]  # the aging columns with an amount (EMPTY_AMOUNT is 0)
+        if len(filled) == 1:  # the usual row
+            slot = slots[filled[0]]
+            single = buckets[slot] = D0 + got[start + filled[0]]
+            return got, buckets, single
+        for k in filled:
+            buckets[slots[k]] += got[start + k]
+        return got, buckets, None
 
 
 def nonempty(cells: list[str]) -> list[int]:
@@ -422,6 +590,18 @@ def check_row(row: CanonicalRow, issues: list[RowIssue], bucket_sources: dict[st
         )
 
 
+def checked(
+    row: CanonicalRow, issues: list[RowIssue], bucket_sources: dict[str, int | None], header: Header
+) -> CanonicalRow | ParsedRow:
+    """``check_row``, then the row alone when it has no issue (the common case), else with its issues."""
+    check_row(row, issues, bucket_sources, header)
+    return ParsedRow(row, issues) if issues else row
+
+
+# document_type_from, for the cells of a row: the same few texts ("Invoice", "Credit Memo") on every row.
+document_type = lru_cache(maxsize=1024)(document_type_from)
+
+
 def _describe(row: CanonicalRow) -> str:
     return f"{row.document_type or 'document'} {row.invoice_no}"
 
@@ -440,12 +620,27 @@ def figures_from(
     Groups whose cells are all empty are left out (a total row may not repeat every column).
     """
     figures = []
+    amounts = AMOUNT_CACHES[decimal_sep]
     for label, fields, columns in groups:
-        texts = [cells.text(i) for i in columns]
+        if len(columns) == 1:  # the usual group: the same as below, without the lists and calls
+            i = columns[0]
+            raw = cells.values[i]
+            text = raw.strip()
+            if text[:1] == "=":
+                text = cells.text(i)  # (Excel's ="..." wrapper)
+            if not text:
+                continue
+            try:
+                amount = amounts[raw]
+            except ValueProblem:
+                amount = cells.amount(i, decimal_sep, required=False)  # reports the problem
+            figures.append(new_figure(label, fields, D0 + amount, text))
+            continue
+        texts = [*map(cells.text, columns)]
         if not any(texts):
             continue
         value = sum(amounts_of(cells, columns, decimal_sep), D0)
-        figures.append(Figure(label, fields, value, " + ".join(t or "0" for t in texts)))
+        figures.append(new_figure(label, fields, value, " + ".join([t or "0" for t in texts])))
     return figures
 
 
@@ -460,10 +655,12 @@ class DateReader:
     Before that, an ambiguous date is an error rather than a guess.
     """
 
-    __slots__ = ("order",)
+    __slots__ = ("date_of", "order")
 
     def __init__(self, order: str) -> None:
         self.order = order
+        # ``date_cache(order)[cell]``, for a row reader that reads its dates itself (see DateCache).
+        self.date_of = date_cache(order).__getitem__
 
     def read(self, cells: Cells, index: int | None, *, required: bool) -> date | None:
         if self.order == AUTO and index is not None:
@@ -472,6 +669,7 @@ class DateReader:
                 seen = numeric_date_order(raw)
                 if seen:
                     self.order = seen
+                    self.date_of = date_cache(seen).__getitem__
         before = len(cells.issues)
         value = cells.date(index, self.order, required=required)
         if value is None and len(cells.issues) > before and self.order != AUTO and cells.text(index):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..canonical import CanonicalRow, document_type_from
+from ..canonical import CanonicalRow, new_row
 from ..values import MDY, currency_of_amount
 from .base import (
     AgingColumns,
@@ -27,9 +27,11 @@ from .base import (
     SectionStart,
     SummarySpec,
     TotalRow,
-    check_row,
+    checked,
     count_aging_columns,
+    document_type,
     figures_from,
+    is_transaction,
     looks_like_summary,
     norm,
     resolve_columns,
@@ -105,7 +107,11 @@ class NetSuiteParser:
         ] + self.aging.figure_groups()
 
     def parse(self, line: int, cells: list[str]) -> Item | None:
+        if not cells:
+            return None  # a blank line (as the rules below conclude)
         c = Cells(line, cells, self.header)
+        if is_transaction(c.values, self.cols["invoice_no"]):
+            return self._row(c)  # what the rules below conclude for it, with less work
         filled = c.filled()
         if not filled:
             return None
@@ -128,7 +134,7 @@ class NetSuiteParser:
         figures = figures_from(c, self.total_groups, self.context.decimal_sep)
         return TotalRow(c.line, label, name, grand, figures, c.issues)
 
-    def _row(self, c: Cells) -> ParsedRow | FailedRow:
+    def _row(self, c: Cells) -> CanonicalRow | ParsedRow | FailedRow:
         cols, sep, order, line = self.cols, self.context.decimal_sep, self.context.date_order, c.line
         get = cols.get
         customer = c.text(cols["customer"]) or self.customer
@@ -140,27 +146,16 @@ class NetSuiteParser:
         due_date = c.date(get("due_date"), order, required=False)
         outstanding = c.amount(cols["total_outstanding"], sep, required=True)
         amount = c.amount(cols["invoice_amount"], sep, required=True) if "invoice_amount" in cols else outstanding
-        buckets = self.aging.read(c, sep, lambda: self._age(c, invoice_date, due_date))
+        b0, b1, b2, b3, b4 = self.aging.read(c, sep, lambda: self._age(c, invoice_date, due_date))
         if not c.ok:
             return FailedRow(line, c.issues)
         assert invoice_date is not None
         currency = c.text(get("currency")).upper() or currency_of_amount(c.text(cols["total_outstanding"]))
-        row = CanonicalRow(
-            line=line,
-            client_id=c.text(get("client_code")) or name,
-            account_name=name,
-            parent_name=parent,
-            invoice_no=invoice_no,
-            invoice_date=invoice_date,
-            due_date=due_date,
-            invoice_amount=amount,
-            total_outstanding=outstanding,
-            currency=currency,
-            document_type=document_type_from(c.text(get("document_type"))),
-            **buckets,
-        )
-        check_row(row, c.issues, self.bucket_sources, self.header)
-        return ParsedRow(row, c.issues)
+        client_id = c.text(get("client_code")) or name
+        row = new_row(line, client_id, name, parent, invoice_no, invoice_date, due_date, amount, outstanding, b0, b1,
+                      b2, b3, b4, currency, "", "", "", "", None,
+                      document_type(c.text(get("document_type"))))  # fmt: skip
+        return checked(row, c.issues, self.bucket_sources, self.header)
 
     def _age(self, c: Cells, invoice_date: date | None, due_date: date | None) -> int | None:
         """Days past due of the row, to split "Over 90"; None (with an error) when it cannot be known.

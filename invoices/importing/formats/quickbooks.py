@@ -9,7 +9,7 @@ an "Accrual Basis ..." line follows. The report has no aging columns: balances a
 
 from __future__ import annotations
 
-from ..canonical import BUCKET_FIELDS, CanonicalRow, document_type_from
+from ..canonical import BUCKET_FIELDS, CanonicalRow, new_row
 from ..errors import ImportFileError
 from ..values import MDY, currency_of_amount
 from .base import (
@@ -25,9 +25,10 @@ from .base import (
     SummarySpec,
     TotalRow,
     bucket_for_days,
-    check_row,
     count_aging_columns,
+    document_type,
     figures_from,
+    is_transaction,
     looks_like_summary,
     norm,
     resolve_columns,
@@ -88,7 +89,11 @@ class QuickBooksParser:
         ]
 
     def parse(self, line: int, cells: list[str]) -> Item | None:
+        if not cells:
+            return None  # a blank line (as the rules below conclude)
         c = Cells(line, cells, self.header)
+        if is_transaction(c.values, self.cols["invoice_no"]):
+            return self._row(c)  # what the rules below conclude for it, with less work
         filled = c.filled()
         if not filled:
             return None
@@ -109,7 +114,7 @@ class QuickBooksParser:
         figures = figures_from(c, self.total_groups, self.context.decimal_sep)
         return TotalRow(c.line, label, name, grand, figures, c.issues)
 
-    def _row(self, c: Cells) -> ParsedRow | FailedRow:
+    def _row(self, c: Cells) -> CanonicalRow | ParsedRow | FailedRow:
         cols, sep, order, line = self.cols, self.context.decimal_sep, self.context.date_order, c.line
         get = cols.get
         customer = c.required_text(cols["customer"], "customer")
@@ -121,27 +126,18 @@ class QuickBooksParser:
         if not c.ok:
             return FailedRow(line, c.issues)
         assert invoice_date is not None
-        buckets = dict.fromkeys(BUCKET_FIELDS, D0)
+        buckets = [D0, D0, D0, D0, D0]
         age = self.context.age(invoice_date, due_date)
         assert age is not None  # as_of is known (checked in __init__) and invoice_date was read
-        buckets[bucket_for_days(age)] = outstanding
+        buckets[BUCKET_FIELDS.index(bucket_for_days(age))] = outstanding
+        b0, b1, b2, b3, b4 = buckets
         currency = c.text(get("currency")).upper() or currency_of_amount(c.text(cols["total_outstanding"]))
-        row = CanonicalRow(
-            line=line,
-            client_id=customer,
-            account_name=customer,
-            parent_name=split_parent(customer),
-            invoice_no=invoice_no,
-            invoice_date=invoice_date,
-            due_date=due_date,
-            invoice_amount=amount,
-            total_outstanding=outstanding,
-            currency=currency,
-            document_type=document_type_from(c.text(get("document_type"))),
-            **buckets,
-        )
-        check_row(row, c.issues, {}, self.header)
-        return ParsedRow(row, c.issues)
+        row = new_row(line, customer, customer, split_parent(customer), invoice_no, invoice_date, due_date, amount,
+                      outstanding, b0, b1, b2, b3, b4, currency, "", "", "", "", None,
+                      document_type(c.text(get("document_type"))))  # fmt: skip
+        # No check_row: it can find nothing here, the balance being the one bucket with an amount (a negative
+        # one only on a negative balance, which is not an error).
+        return ParsedRow(row, c.issues) if c.issues else row
 
 
 SPEC = FormatSpec(

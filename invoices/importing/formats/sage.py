@@ -8,8 +8,8 @@ Current (not yet due / due this month), Period 1, 2, 3 and Older. Dates are DD/M
 
 from __future__ import annotations
 
-from ..canonical import CanonicalRow, document_type_from
-from ..values import DMY, currency_of_amount
+from ..canonical import CanonicalRow, new_row
+from ..values import DMY, EMPTY_AMOUNT, currency_of_amount
 from .base import (
     AgingColumns,
     Cells,
@@ -19,11 +19,13 @@ from .base import (
     Header,
     Item,
     ParsedRow,
+    QuickCells,
     SectionStart,
     SummarySpec,
     TotalRow,
-    check_row,
+    checked,
     count_aging_columns,
+    document_type,
     figures_from,
     looks_like_summary,
     norm,
@@ -83,8 +85,26 @@ class SageParser:
         self.total_groups = [
             (header.cells[cols[f]], (f,), [cols[f]]) for f in ("total_outstanding", "invoice_amount") if f in cols
         ] + self.aging.figure_groups()
+        get = cols.get
+        self.quick = QuickCells(
+            header,
+            context,
+            texts=(cols["client_id"], get("account_name"), cols["invoice_no"], get("document_type"),
+                   cols["total_outstanding"]),
+            dates=(cols["invoice_date"], get("due_date")),
+            amounts=(cols["total_outstanding"], get("invoice_amount", cols["total_outstanding"])),
+            aging=self.aging,
+        )  # fmt: skip
 
     def parse(self, line: int, cells: list[str]) -> Item | None:
+        if not cells:
+            return None  # a blank line (as the rules below conclude)
+        missing = len(self.header.cells) - len(cells)
+        if missing > 0:
+            cells.extend([""] * missing)  # as Cells does
+        if cells[self.cols["invoice_no"]].strip() or cells[self.cols["invoice_date"]].strip():
+            # A transaction (the usual row): neither blank, nor a total line, nor a heading (see below).
+            return self._quick_row(line, cells) or self._read_row(Cells(line, cells, self.header))
         c = Cells(line, cells, self.header)
         values = c.values
         filled = c.filled()
@@ -108,7 +128,11 @@ class SageParser:
         figures = figures_from(c, self.total_groups, self.context.decimal_sep)
         return TotalRow(c.line, label, None, grand, figures, c.issues)
 
-    def _row(self, c: Cells) -> ParsedRow | FailedRow:
+    def _row(self, c: Cells) -> CanonicalRow | ParsedRow | FailedRow:
+        return self._quick_row(c.line, c.values) or self._read_row(c)
+
+    def _read_row(self, c: Cells) -> CanonicalRow | ParsedRow | FailedRow:
+        """Any transaction row, reporting every problem with its cell."""
         cols, sep, order, line = self.cols, self.context.decimal_sep, self.context.date_order, c.line
         get = cols.get
         account = c.required_text(cols["client_id"], "account code")
@@ -118,26 +142,37 @@ class SageParser:
         due_date = c.date(get("due_date"), order, required=False)
         outstanding = c.amount(cols["total_outstanding"], sep, required=True)
         amount = c.amount(cols["invoice_amount"], sep, required=True) if "invoice_amount" in cols else outstanding
-        buckets = self.aging.read(c, sep, lambda: self.context.age(invoice_date, due_date))
+        b0, b1, b2, b3, b4 = self.aging.read(c, sep, lambda: self.context.age(invoice_date, due_date))
         if not c.ok:
             return FailedRow(line, c.issues)
         assert invoice_date is not None
-        row = CanonicalRow(
-            line=line,
-            client_id=account,
-            account_name=name,
-            parent_name="",
-            invoice_no=invoice_no,
-            invoice_date=invoice_date,
-            due_date=due_date,
-            invoice_amount=amount,
-            total_outstanding=outstanding,
-            currency=currency_of_amount(c.text(cols["total_outstanding"])),
-            document_type=document_type_from(c.text(get("document_type"))),
-            **buckets,
-        )
-        check_row(row, c.issues, self.bucket_sources, self.header)
-        return ParsedRow(row, c.issues)
+        currency = currency_of_amount(c.text(cols["total_outstanding"]))
+        row = new_row(line, account, name, "", invoice_no, invoice_date, due_date, amount, outstanding, b0, b1, b2, b3,
+                      b4, currency, "", "", "", "", None, document_type(c.text(get("document_type"))))  # fmt: skip
+        return checked(row, c.issues, self.bucket_sources, self.header)
+
+    def _quick_row(self, line: int, values: list[str]) -> CanonicalRow | ParsedRow | None:
+        """What _row makes of a row whose cells all read, with less work; None for any other row."""
+        quick = self.quick.read(values)
+        if quick is None:
+            return None
+        got, buckets, single = quick
+        account, name, invoice_no, kind, balance, invoice_date, due_date, outstanding, amount, *_ = got
+        if (
+            account
+            and invoice_no
+            and invoice_date is not None
+            and outstanding is not EMPTY_AMOUNT
+            and amount is not EMPTY_AMOUNT
+        ):
+            b0, b1, b2, b3, b4 = buckets
+            row = new_row(line, account, name or account, "", invoice_no, invoice_date, due_date, amount,
+                          outstanding, b0, b1, b2, b3, b4, currency_of_amount(balance), "", "", "", "", None,
+                          document_type(kind))  # fmt: skip
+            if single is not None and single == outstanding:
+                return row  # one bucket holds the whole balance: check_row would find nothing
+            return checked(row, [], self.bucket_sources, self.header)
+        return None
 
 
 SPEC = FormatSpec(

@@ -8,8 +8,8 @@ report is set up that way, day ranges. Xero rows carry no contact column: the co
 
 from __future__ import annotations
 
-from ..canonical import CanonicalRow, document_type_from
-from ..values import DMY, currency_of_amount
+from ..canonical import CanonicalRow, new_row
+from ..values import DMY, EMPTY_AMOUNT, currency_of_amount
 from .base import (
     D0,
     AgingColumns,
@@ -20,12 +20,15 @@ from .base import (
     Header,
     Item,
     ParsedRow,
+    QuickCells,
     SectionStart,
     SummarySpec,
     TotalRow,
-    check_row,
+    checked,
     count_aging_columns,
+    document_type,
     figures_from,
+    is_transaction,
     looks_like_summary,
     norm,
     resolve_columns,
@@ -85,8 +88,53 @@ class XeroParser:
         self.total_groups = [
             (header.cells[cols[f]], (f,), [cols[f]]) for f in ("total_outstanding", "invoice_amount") if f in cols
         ] + self.aging.figure_groups()
+        get = cols.get
+        self.quick = QuickCells(
+            header,
+            context,
+            texts=(get("contact"), cols["invoice_no"], get("currency"), get("document_type"), get("total_outstanding")),
+            dates=(cols["invoice_date"], get("due_date")),
+            amounts=(get("total_outstanding"), get("invoice_amount")),
+            aging=self.aging,
+        )
+        self.has_columns = ("total_outstanding" in cols, "invoice_amount" in cols)
+        self.width, self.invoice_no = len(header.cells), cols["invoice_no"]
 
     def parse(self, line: int, cells: list[str]) -> Item | None:
+        if not cells:
+            return None  # a blank line (as the rules below conclude)
+        missing = self.width - len(cells)
+        if missing > 0:
+            cells.extend([""] * missing)  # as Cells does
+        first = cells[0].strip()
+        if first and self.invoice_no:
+            # is_transaction(cells, self.invoice_no) for a first cell filled (the invoice date, usually), inlined.
+            number = cells[self.invoice_no]
+            if first[0] not in "TtGg" and first.isascii() and number and not number.isspace():
+                return self._quick_row(line, cells) or self._read_row(Cells(line, cells, self.header))
+        elif is_transaction(cells, self.invoice_no):
+            # What the rules below conclude for it, with less work.
+            return self._quick_row(line, cells) or self._read_row(Cells(line, cells, self.header))
+        if (
+            first
+            and first[0] not in "TtGg"
+            and first.isascii()
+            and not self.after_grand_total
+            and not "".join(cells[1:]).strip()
+        ):
+            # A contact heading: what the rules below conclude for it (the first cell alone is filled, and it
+            # cannot read "total" or "grand total"), with less work.
+            self.contact = first
+            return SectionStart(line, first)
+        if (
+            first[:6].lower() == "total "
+            and first.isascii()
+            and not cells[self.invoice_no].strip()
+            and "".join(cells[1:]).strip()
+        ):
+            # A contact's total: what the rules below conclude for it (its label reads "total ..." and it has
+            # figures but no invoice number), with less work.
+            return self._total(Cells(line, cells, self.header), first, first[len("total ") :].strip(), grand=False)
         c = Cells(line, cells, self.header)
         filled = c.filled()
         if not filled:
@@ -109,7 +157,11 @@ class XeroParser:
         figures = figures_from(c, self.total_groups, self.context.decimal_sep)
         return TotalRow(c.line, label, name, grand, figures, c.issues)
 
-    def _row(self, c: Cells) -> ParsedRow | FailedRow:
+    def _row(self, c: Cells) -> CanonicalRow | ParsedRow | FailedRow:
+        return self._quick_row(c.line, c.values) or self._read_row(c)
+
+    def _read_row(self, c: Cells) -> CanonicalRow | ParsedRow | FailedRow:
+        """Any transaction row, reporting every problem with its cell."""
         cols, sep, order, line = self.cols, self.context.decimal_sep, self.context.date_order, c.line
         get = cols.get
         contact = c.text(get("contact")) or self.contact
@@ -122,7 +174,7 @@ class XeroParser:
         if "total_outstanding" in cols:
             outstanding = c.amount(cols["total_outstanding"], sep, required=True)
         else:
-            outstanding = sum(buckets.values(), D0)
+            outstanding = sum(buckets, D0)
         amount = c.amount(cols["invoice_amount"], sep, required=True) if "invoice_amount" in cols else outstanding
         if not c.ok:
             return FailedRow(line, c.issues)
@@ -130,22 +182,40 @@ class XeroParser:
         currency = c.text(get("currency")).upper()
         if not currency and "total_outstanding" in cols:
             currency = currency_of_amount(c.text(cols["total_outstanding"]))
-        row = CanonicalRow(
-            line=line,
-            client_id=contact,
-            account_name=contact,
-            parent_name="",
-            invoice_no=invoice_no,
-            invoice_date=invoice_date,
-            due_date=due_date,
-            invoice_amount=amount,
-            total_outstanding=outstanding,
-            currency=currency,
-            document_type=document_type_from(c.text(get("document_type"))),
-            **buckets,
-        )
-        check_row(row, c.issues, self.bucket_sources, self.header)
-        return ParsedRow(row, c.issues)
+        b0, b1, b2, b3, b4 = buckets
+        row = new_row(line, contact, contact, "", invoice_no, invoice_date, due_date, amount, outstanding, b0, b1, b2,
+                      b3, b4, currency, "", "", "", "", None, document_type(c.text(get("document_type"))))  # fmt: skip
+        return checked(row, c.issues, self.bucket_sources, self.header)
+
+    def _quick_row(self, line: int, values: list[str]) -> CanonicalRow | ParsedRow | None:
+        """What _row makes of a row whose cells all read, with less work; None for any other row."""
+        quick = self.quick.read(values)
+        if quick is None:
+            return None
+        got, buckets, single = quick
+        contact, invoice_no, currency, kind, balance, invoice_date, due_date, outstanding, amount, *_ = got
+        contact = contact or self.contact
+        if not contact or not invoice_no or invoice_date is None:
+            return None
+        has_total, has_amount = self.has_columns
+        if not has_total:
+            outstanding = sum(buckets, D0)
+        elif outstanding is EMPTY_AMOUNT:
+            return None
+        if not has_amount:
+            amount = outstanding
+        elif amount is EMPTY_AMOUNT:
+            return None
+        if currency:
+            currency = currency.upper()
+        elif has_total and balance.strip("0123456789.,-"):  # (else digits only: no currency, see currency_of_amount)
+            currency = currency_of_amount(balance)
+        b0, b1, b2, b3, b4 = buckets
+        row = new_row(line, contact, contact, "", invoice_no, invoice_date, due_date, amount, outstanding, b0, b1,
+                      b2, b3, b4, currency, "", "", "", "", None, document_type(kind) if kind else "")  # fmt: skip
+        if single is not None and single == outstanding:
+            return row  # one bucket holds the whole balance: check_row would find nothing
+        return checked(row, [], self.bucket_sources, self.header)
 
 
 SPEC = FormatSpec(
