@@ -398,7 +398,9 @@ def order_suggested_by(text: str) -> str | None:
 #   "cp1252" during iteration when the first accented letter comes late in the file;
 # - a file that mixes both (a UTF-8 line in a Windows-1252 file or the reverse) is refused with the line where
 #   the mix shows, rather than imported with garbled names.
-# Lines are split on bytes and decoded one at a time, so a decoding problem is reported with its exact line.
+# Lines are split on bytes and decoded one at a time, so a decoding problem is reported with its exact line. (A
+# chunk known to hold no such problem, which is checked on the whole chunk at once, has its lines decoded in C
+# without those per-line checks: see TextLines.chunks.)
 
 SNIFF_BYTES = 64 * 1024
 _READ_BYTES = 256 * 1024
