@@ -40,14 +40,11 @@ faults.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
 import json
 import logging
 import re
-import socket
-import socketserver
 import threading
 import time
 import uuid
@@ -55,10 +52,12 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType
 from typing import Any, overload
 from urllib.parse import urlsplit
+
+from devtools.local_server import CloseWithoutAnswer, TrackingHTTPServer
 
 __all__ = ["FakeAnthropic", "Fault", "RecordedRequest", "RequestLog", "collection_email_responder"]
 
@@ -505,67 +504,13 @@ def _prompt_segments(request_json: dict[str, Any]) -> list[tuple[Any, dict[str, 
 # ------------------------------------------------------------------------------------------------------ the server
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(TrackingHTTPServer):
     """A threading HTTP server that can close its open connections and join its handler threads on shutdown."""
 
-    daemon_threads = True
-    allow_reuse_address = False
+    thread_name = "FakeAnthropic-handler"
 
     def __init__(self, fake: FakeAnthropic) -> None:
-        self.fake = fake
-        self._tracking_lock = threading.Lock()
-        self._open_sockets: set[socket.socket] = set()
-        self._handler_threads: set[threading.Thread] = set()
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind resolves the host's FQDN (a reverse DNS lookup, slow on some networks); skip it.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        thread = threading.Thread(
-            target=self._handle_in_thread,
-            args=(request, client_address),
-            name=f"FakeAnthropic-handler-{client_address[1]}",
-            daemon=True,
-        )
-        with self._tracking_lock:
-            self._open_sockets.add(request)
-            self._handler_threads.add(thread)
-        thread.start()
-
-    def _handle_in_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            self.process_request_thread(request, client_address)
-        finally:
-            with self._tracking_lock:
-                self._open_sockets.discard(request)
-                self._handler_threads.discard(threading.current_thread())
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that timed out or went away mid-answer is expected here, not an error worth a traceback.
-        log.debug("FakeAnthropic: error while handling a request from %s", client_address, exc_info=True)
-
-    def close_open_connections(self) -> None:
-        with self._tracking_lock:
-            sockets = list(self._open_sockets)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def join_handler_threads(self, timeout: float) -> list[threading.Thread]:
-        """Join the handler threads; return the ones still alive after ``timeout`` seconds in all."""
-        deadline = time.monotonic() + timeout
-        with self._tracking_lock:
-            threads = list(self._handler_threads)
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        return [thread for thread in threads if thread.is_alive()]
-
-
-class _CloseWithoutAnswer(Exception):
-    """Raised inside the handler to end the connection without writing a response."""
+        super().__init__(fake, _Handler)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -617,7 +562,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._count_tokens(body, body_is_json)
             else:
                 self._send_error(404, "not_found_error", f"Not found: {self.command} {path}")
-        except _CloseWithoutAnswer:
+        except CloseWithoutAnswer:
             self.close_connection = True
 
     def _read_body(self) -> bytes:
@@ -687,7 +632,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(400, "invalid_request_error", problem)
             return
         if fault is not None and fault.kind == "delay" and not self._wait(fault.seconds):
-            raise _CloseWithoutAnswer
+            raise CloseWithoutAnswer
         try:
             message = self.fake._build_message(body, fault)
         except Exception as exc:
@@ -712,9 +657,9 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if fault.kind == "hang":
             self._wait(fault.seconds)
-            raise _CloseWithoutAnswer
+            raise CloseWithoutAnswer
         if fault.kind == "drop":
-            raise _CloseWithoutAnswer
+            raise CloseWithoutAnswer
         return False
 
     def _count_tokens(self, body: Any, body_is_json: bool) -> None:

@@ -99,7 +99,6 @@ import http.client
 import json
 import logging
 import socket
-import socketserver
 import threading
 import time
 import uuid
@@ -107,7 +106,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -118,6 +117,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from moto.ses.models import Message, RawMessage, ses_backends
 from werkzeug.serving import make_server
+
+from devtools.local_server import CloseWithoutAnswer, TrackingHTTPServer
 
 __all__ = ["FakeSES", "ProxiedRequest", "SESFault", "SentMessage"]
 
@@ -375,65 +376,13 @@ class _MotoServer(ThreadedMotoServer):
         self._server.serve_forever(poll_interval=0.01)
 
 
-class _CloseWithoutAnswer(Exception):
-    """Raised inside the handler to end the connection without writing a response."""
-
-
-class _ProxyServer(ThreadingHTTPServer):
+class _ProxyServer(TrackingHTTPServer):
     """The fault-injecting proxy: a threading HTTP server that closes its connections and joins its threads on stop."""
 
-    daemon_threads = True
-    allow_reuse_address = False
+    thread_name = "FakeSES-proxy"
 
     def __init__(self, fake: FakeSES) -> None:
-        self.fake = fake
-        self._tracking_lock = threading.Lock()
-        self._open_sockets: set[socket.socket] = set()
-        self._handler_threads: set[threading.Thread] = set()
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind resolves the host's FQDN (a reverse DNS lookup, slow on some networks); skip it.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        thread = threading.Thread(
-            target=self._handle_in_thread,
-            args=(request, client_address),
-            name=f"FakeSES-proxy-{client_address[1]}",
-            daemon=True,
-        )
-        with self._tracking_lock:
-            self._open_sockets.add(request)
-            self._handler_threads.add(thread)
-        thread.start()
-
-    def _handle_in_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            self.process_request_thread(request, client_address)
-        finally:
-            with self._tracking_lock:
-                self._open_sockets.discard(request)
-                self._handler_threads.discard(threading.current_thread())
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug("FakeSES: error while handling a request from %s", client_address, exc_info=True)
-
-    def close_open_connections(self) -> None:
-        with self._tracking_lock:
-            sockets = list(self._open_sockets)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def join_handler_threads(self, timeout: float) -> list[threading.Thread]:
-        deadline = time.monotonic() + timeout
-        with self._tracking_lock:
-            threads = list(self._handler_threads)
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        return [thread for thread in threads if thread.is_alive()]
+        super().__init__(fake, _ProxyHandler)
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
@@ -483,10 +432,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
                 return
             if fault is not None and fault.kind == "drop":
                 record(None)
-                raise _CloseWithoutAnswer
+                raise CloseWithoutAnswer
             if fault is not None and fault.kind == "delay" and self.fake._stopping.wait(fault.seconds):
                 record(None)
-                raise _CloseWithoutAnswer  # the fake is stopping
+                raise CloseWithoutAnswer  # the fake is stopping
             if operation == GET_ACCOUNT:
                 record(200)
                 self._send(200, json.dumps(self.fake._account()).encode(), [("content-type", "application/json")])
@@ -497,10 +446,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
                 self.fake._remember_configuration_set(message_id, body["ConfigurationSetName"])
             if fault is not None and fault.kind == "drop_after_send":
                 record(None, message_id)
-                raise _CloseWithoutAnswer
+                raise CloseWithoutAnswer
             record(status, message_id)
             self._send(status, payload, headers)
-        except _CloseWithoutAnswer:
+        except CloseWithoutAnswer:
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
