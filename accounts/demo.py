@@ -218,18 +218,19 @@ def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, 
     path = settings.VAR_DIR / SAMPLE_DIR_NAME / f"aging-report-{as_of.isoformat()}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
+    billing = {c.account_id: c for c in Contact.objects.filter(account__organization=organization, is_billing=True)}
     invoices = Invoice.objects.open().filter(organization=organization).select_related("account")
     for invoice in invoices.order_by("account__client_id", "invoice_no"):
         if rng.random() < 0.2:
             continue  # paid since the last report
-        rows.append(_sample_row(invoice.account, invoice.invoice_no, invoice.invoice_date, invoice.due_date,
-                                invoice.invoice_amount, as_of))  # fmt: skip
+        rows.append(_sample_row(invoice.account, billing, invoice.invoice_no, invoice.invoice_date,
+                                invoice.due_date, invoice.invoice_amount, as_of))  # fmt: skip
     accounts = list(Account.objects.filter(organization=organization).order_by("client_id")[:8])
     for n, account in enumerate(accounts):
         invoice_date = as_of - datetime.timedelta(days=rng.randint(1, 20))
         amount = Decimal(rng.randint(150_00, 4_000_00)) / 100
-        rows.append(_sample_row(account, f"INV-NEW-{n + 1:03d}", invoice_date, invoice_date + datetime.timedelta(30),
-                                amount, as_of))  # fmt: skip
+        rows.append(_sample_row(account, billing, f"INV-NEW-{n + 1:03d}", invoice_date,
+                                invoice_date + datetime.timedelta(30), amount, as_of))  # fmt: skip
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
@@ -237,8 +238,8 @@ def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, 
     return path
 
 
-def _sample_row(account, invoice_no, invoice_date, due_date, amount, as_of) -> dict:
-    billing = account.contacts.filter(is_billing=True).first() or Contact(account=account)
+def _sample_row(account, billing_contacts, invoice_no, invoice_date, due_date, amount, as_of) -> dict:
+    billing = billing_contacts.get(account.pk) or Contact(account=account)
     return {
         "client_id": account.client_id, "account_name": account.account_name,
         "contact_first_name": billing.first_name, "contact_last_name": billing.last_name,

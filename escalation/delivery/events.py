@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 from django_ses import signals
 
 from accounts.models import Contact
-from accounts.services import audit_event_record
+from accounts.services import contact_suppress
 
 from ..models import DeliveryEvent, EmailDraft
 
@@ -29,12 +29,9 @@ def _record(event_type: str, mail_obj: dict, detail: dict, recipients: list[str]
 def _suppress(draft: EmailDraft, recipients: list[str], reason: str) -> None:
     emails = [r.strip().lower() for r in recipients]
     contacts = Contact.objects.filter(account__organization=draft.account.organization, email__in=emails,
-                                      suppressed_at__isnull=True)  # fmt: skip
+                                      suppressed_at__isnull=True).select_related("account__organization")  # fmt: skip
     for contact in contacts:
-        contact.suppressed_at, contact.suppression_reason = timezone.now(), reason[:200]
-        contact.save(update_fields=["suppressed_at", "suppression_reason", "updated_at"])
-        audit_event_record(organization=draft.account.organization, action="contact.suppressed",
-                           obj=contact.account, payload={"contact_id": contact.pk, "reason": reason[:200]})  # fmt: skip
+        contact_suppress(contact=contact, reason=reason)
 
 
 @receiver(signals.delivery_received)
