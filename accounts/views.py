@@ -27,10 +27,9 @@ def account_list_view(request):
     degree = query.get("degree", "")
     account_ids = None
     if degree.isdigit() and organization is not None:
-        from escalation.degree import accounts_due
+        from escalation.degree import account_ids_at_degree
 
-        report = accounts_due(organization=organization, on_date=timezone.localdate())
-        account_ids = {item.account_id for item in [*report.due, *report.skipped] if item.degree == int(degree)}
+        account_ids = account_ids_at_degree(organization=organization, degree=int(degree), on_date=timezone.localdate())
     filters = {
         "search": query.get("q", "").strip(),
         "currency": query.get("currency", "").strip().upper()[:3],

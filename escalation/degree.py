@@ -89,6 +89,12 @@ class DueReport:
     skipped: list[SkippedAccount] = field(default_factory=list)
 
 
+def account_ids_at_degree(*, organization: Organization, degree: int, on_date: datetime.date) -> set[int]:
+    """The accounts (due or skipped) whose degree is ``degree`` on ``on_date``."""
+    report = accounts_due(organization=organization, on_date=on_date)
+    return {item.account_id for item in [*report.due, *report.skipped] if item.degree == degree}
+
+
 def latest_snapshot_date(*, organization: Organization) -> datetime.date | None:
     # Newest first through the snapshot_date index, stopping at the first row of this organization.
     return (

@@ -44,3 +44,15 @@ def test_csv_export_is_the_current_view_with_formulas_neutralised(client_for, co
     assert len(rows) == 2
     assert rows[1][1].startswith("'=HYPERLINK")
     assert rows[1][4] == "1000.00"
+
+
+def test_degree_filter(client_for, collector, ledger, organization):
+    from escalation.tests.ledger import owing_account as owing
+
+    owing(organization, days_overdue=-1000, name="Not Yet Due", email="ap@later.example")  # due years from now
+    client = client_for(collector)
+    # The ledger helper dates its invoices in 2025, so by today the owing accounts are 120+ days overdue.
+    degree_5 = _names(client.get(reverse("account-list"), {"degree": "5"}))
+    degree_0 = _names(client.get(reverse("account-list"), {"degree": "0"}))
+    assert sorted(degree_5) == ["Big Balance Inc", "Old Debts Ltd"]
+    assert "Not Yet Due" in degree_0

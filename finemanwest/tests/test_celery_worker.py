@@ -1,7 +1,5 @@
 """A real Celery worker process takes tasks from the real Redis broker and reaches the real database."""
 
-import time
-
 import pytest
 from django.conf import settings
 
@@ -17,8 +15,6 @@ pytestmark = [
 
 def test_worker_runs_a_task_from_redis_against_postgresql(celery_worker_queue):
     OrganizationFactory.create_batch(3)
-    started = time.monotonic()
     result = worker_ping_task.apply_async(queue=celery_worker_queue).get(timeout=60)
     assert result["database"] == "postgresql"
     assert result["organizations"] == 3  # it saw the rows this test committed
-    assert time.monotonic() - started < 60
