@@ -24,6 +24,6 @@ class OrganizationRolePermission(DjangoModelPermissions):
             return False
         if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
             return True  # non-model endpoints decide for themselves
-        if getattr(view, "action", "") is None:
+        if getattr(view, "action", "") is None or request.method.lower() not in view.http_method_names:
             return True  # a method this endpoint does not have: let DRF answer 405, not 403
         return super().has_permission(request, view)

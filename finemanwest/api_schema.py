@@ -1,10 +1,32 @@
-"""OpenAPI post-processing: every operation documents the errors DRF can answer, so clients generated
-from the schema know them (validation 400, 401/403 without the right token or role, 404, 405, 415)."""
+"""OpenAPI post-processing: every operation documents the errors the API can answer, so clients generated
+from the schema know them (validation 400, 401/403 without the right token or role, 404, 405, 415, 429),
+all in the one shape of ``finemanwest.api_errors``."""
 
 ERROR_SCHEMA = {
-    "description": 'DRF\'s error body: {"detail": "..."}; for validation errors, messages per field '
-    '("non_field_errors" for the whole request), or a list of messages.',
-    "oneOf": [{"type": "object", "additionalProperties": True}, {"type": "array", "items": {}}],
+    "type": "object",
+    "description": "Every error of the API has this shape (see finemanwest/api_errors.py).",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable, machine-readable: invalid, not_authenticated, authentication_failed, "
+                    "permission_denied, not_found, method_not_allowed, unsupported_media_type, throttled, "
+                    "parse_error, import_rejected, import_needs_mapping.",
+                },
+                "message": {"type": "string", "description": "For people: what went wrong."},
+                "details": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "For invalid: the messages per field (non_field_errors for the whole "
+                    "request); for throttled: retry_after_seconds; for an import: the import.",
+                },
+            },
+        }
+    },
 }
 ERRORS = {
     "400": "The request is not valid (the body names each problem).",
@@ -13,6 +35,7 @@ ERRORS = {
     "404": "No such object in the caller's organization.",
     "405": "This endpoint does not take this method.",
     "415": "The request body's content type is not one this endpoint reads.",
+    "429": "Too many requests with this token: wait for the Retry-After header's seconds.",
 }
 
 

@@ -27,3 +27,4 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 handler404 = "finemanwest.api_errors.not_found"
+handler500 = "finemanwest.api_errors.server_error"

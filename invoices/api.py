@@ -6,6 +6,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin
+from finemanwest.api_errors import error_response
 
 from .import_services import import_batch_confirm, import_batch_create, import_batch_map_columns
 from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
@@ -99,10 +100,23 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
         dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
         if not dry_run and batch.can_confirm:
             batch = import_batch_confirm(batch=batch, actor=request.user)
-        response_status = status.HTTP_201_CREATED
-        if batch.status in (ImportBatch.Status.REJECTED, ImportBatch.Status.NEEDS_MAPPING):
-            response_status = status.HTTP_400_BAD_REQUEST
-        return Response(self.get_serializer(batch).data, status=response_status)
+        body = self.get_serializer(batch).data
+        if batch.status == ImportBatch.Status.REJECTED:
+            return error_response(
+                status=status.HTTP_400_BAD_REQUEST,
+                code="import_rejected",
+                message=f"{batch.file_name} has errors; nothing was imported. details.import.issues lists each one.",
+                details={"import": body},
+            )
+        if batch.status == ImportBatch.Status.NEEDS_MAPPING:
+            return error_response(
+                status=status.HTTP_400_BAD_REQUEST,
+                code="import_needs_mapping",
+                message=f"Some columns of {batch.file_name} are not recognised: map them with POST "
+                f"/api/imports/{batch.pk}/mapping/.",
+                details={"import": body},
+            )
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: ImportBatchSerializer})
     @action(detail=True, methods=["post"])

@@ -121,7 +121,7 @@ def test_api_cannot_attach_a_contact_to_another_organizations_account(api_client
         reverse("api:contact-list"), {"account": theirs["account"].pk, "email": "spy@evil.example"}, format="json"
     )
     assert response.status_code == 400
-    assert "account" in response.json()
+    assert "account" in response.json()["error"]["details"]
     assert not Contact.objects.filter(email="spy@evil.example").exists()
 
 

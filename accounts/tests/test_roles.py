@@ -72,7 +72,9 @@ def test_invalid_template_data_is_a_400_naming_the_problem(api_client_for, ar_ad
         reverse("api:template-list"), {"identifier": "friendly", "data": {"subject": "Hi"}}, format="json"
     )
     assert response.status_code == 400
-    assert "'tone' must be a string" in str(response.json()["data"])
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and error["message"].startswith("data: ")
+    assert "'tone' must be a string" in str(error["details"]["data"])
 
 
 def test_a_user_without_an_organization_sees_nothing(client_for, api_client_for, account):

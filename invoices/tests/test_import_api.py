@@ -37,7 +37,9 @@ def test_a_bad_file_is_a_400_with_the_row_errors(api_client_for, collector):
     bad = canonical_file([FEBRUARY[0].replace("4820.00,4820.00", "4820.00,lots", 1)])
     response = api_client_for(collector).post(reverse("api:import-list"), {"file": bad}, format="multipart")
     assert response.status_code == 400
-    issue = response.json()["issues"][0]
+    error = response.json()["error"]
+    assert error["code"] == "import_rejected" and "nothing was imported" in error["message"]
+    issue = error["details"]["import"]["issues"][0]
     assert (issue["line"], issue["column"], issue["value"]) == (2, "total_outstanding", "lots")
     assert ImportBatch.objects.get().status == "rejected"
 
