@@ -7,11 +7,12 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.services import api_token_create
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from finemanwest.celery import app
 
@@ -71,11 +72,17 @@ def api_client_for(db):
 
     def make(user):
         api = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, secret = api_token_create(user=user, name="tests")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
         return api
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit histories and cached lookups never leak between tests."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.template.response import TemplateResponse
 from import_export.admin import ImportExportMixin
 
 from invoices.admin import InvoiceInline
@@ -12,9 +13,17 @@ from .admin_mixins import (
     ScopedImportExportMixin,
     adopt_saved,
 )
-from .models import Account, AuditEvent, Contact, Membership, Organization
+from .models import Account, ApiToken, AuditEvent, Contact, Membership, Organization
 from .resources import AccountResource, ContactResource
-from .services import account_create, account_update, contact_create, contact_update
+from .services import (
+    account_create,
+    account_update,
+    api_token_create,
+    api_token_revoke,
+    contact_create,
+    contact_update,
+)
+from .tenancy import user_organization
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -154,3 +163,52 @@ class AuditEventAdmin(ReadOnlyAdminMixin, OrganizationScopedAdmin):
     search_fields = ["action", "object_repr"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(OrganizationScopedAdmin):
+    """AR admins create and revoke tokens for the people of their organization. Tokens are never edited:
+    a new one is created and the old one revoked, so each secret has one history."""
+
+    list_display = ["name", "user", "key_hint", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "key_hint"]
+    fields = ["user", "name"]
+    actions = ["revoke"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(membership__organization=user_organization(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "name"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked tokens stay listed: the audit trail points at them
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, secret = api_token_create(user=form.cleaned_data["user"], name=form.cleaned_data["name"])
+        adopt_saved(obj, token)
+        request.new_api_token_secret = secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Shown on this one page, never stored: not even in the session's messages.
+        context = {
+            **self.admin_site.each_context(request),
+            "token": obj,
+            "secret": request.new_api_token_secret,
+            "opts": self.opts,
+            "title": "API token created",
+        }
+        return TemplateResponse(request, "admin/accounts/apitoken/created.html", context)
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, actor=request.user)
+            revoked += 1
+        messages.success(request, f"{revoked} token(s) revoked; requests with them are refused from now on.")

@@ -24,3 +24,11 @@ class AccountMergeForm(forms.Form):
         if target is None:
             raise forms.ValidationError(f"No other account has the client ID “{client_id}”.")
         return target
+
+
+class ApiTokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What will use it, e.g. “NetSuite sync”, so you know which one to revoke later.",
+    )

@@ -1,6 +1,8 @@
 """Tenancy (organizations, memberships), the customer side of the ledger (accounts, contacts) and the
 audit trail. Every domain row belongs to one organization; see ``accounts.tenancy`` for the scoping."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -228,3 +230,40 @@ class AccountAlias(OrganizationOwned):
 
     def __str__(self) -> str:
         return f"{self.client_id} → {self.account}"
+
+
+class ApiToken(models.Model):
+    """A secret an integration sends as ``Authorization: Token <secret>``, acting as its user.
+
+    Only a SHA-256 digest of the secret is stored: a leaked database or backup does not hand out API access,
+    and the secret is shown once, when the token is created. A plain digest (no salt, no slow hash) is
+    enough because the secret is 256 random bits, not a password a person chose.
+    """
+
+    PREFIX = "fw_"
+    organization_path = "user__membership__organization"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. “NetSuite sync”.")
+    key_hint = models.CharField(
+        max_length=12, editable=False, help_text="The first characters of the secret, to tell tokens apart."
+    )
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def digest(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

@@ -52,6 +52,10 @@ AR_ADMIN = COLLECTOR | {
     "escalation.add_policylevel",
     "escalation.change_policylevel",
     "escalation.delete_policylevel",
+    # Other people's API tokens, in the back office (everyone manages their own on the settings page).
+    "accounts.view_apitoken",
+    "accounts.add_apitoken",
+    "accounts.change_apitoken",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

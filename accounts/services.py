@@ -1,9 +1,12 @@
+import secrets
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import Account, AccountAlias, AuditEvent, Contact, Organization
+from .models import Account, AccountAlias, ApiToken, AuditEvent, Contact, Organization
+from .tenancy import user_organization
 
 
 def audit_event_record(
@@ -184,3 +187,33 @@ def contact_unsuppress(*, contact: Contact, actor) -> Contact:
     audit_event_record(organization=contact.account.organization, action="contact.suppression_lifted",
                        obj=contact.account, actor=actor, payload={"contact_id": contact.pk})  # fmt: skip
     return contact
+
+
+def _audit_token(token: ApiToken, action: str, actor) -> None:
+    organization = user_organization(token.user)
+    if organization is not None:  # superusers without a membership have no organization trail
+        audit_event_record(organization=organization, action=action, obj=token, actor=actor)
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it with its secret, which is not stored and cannot be shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name that says what uses it."})
+    secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, key_hint=secret[:8], key_digest=ApiToken.digest(secret))
+    _clean_and_save(token)
+    _audit_token(token, "api_token.created", user)
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
+    """Stop ``token`` working at once. Revoking twice is harmless; the first time is the one recorded."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        _audit_token(token, "api_token.revoked", actor)
+    return token

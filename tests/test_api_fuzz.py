@@ -28,9 +28,9 @@ from django.test import TestCase
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
+from accounts.services import api_token_create
 from accounts.tenancy import scoped
 from accounts.tests.factories import MembershipFactory, OrganizationFactory
 from escalation.services import escalation_run_start, note_add, promise_record
@@ -80,7 +80,7 @@ def _organization_with_ledger(name, slug):
         escalation_run_start(organization=organization, actor=user)
     note_add(account=account, author=user, text="Called, left a message.")
     promise_record(account=account, actor=user, promised_date=timezone.localdate(), amount=Decimal("100.00"))
-    return organization, user, Token.objects.create(user=user).key
+    return organization, user, api_token_create(user=user, name="fuzz")[1]
 
 
 # --- Fuzzing ---------------------------------------------------------------------------------------
