@@ -12,6 +12,7 @@ class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
     filterset_fields = ["currency", "escalation_paused"]
     search_fields = ["client_id", "account_name", "contacts__email"]
     ordering_fields = ["account_name", "client_id", "created_at"]
+    ordering = "account_name"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_create(self, serializer):

@@ -1,12 +1,36 @@
 """Building blocks that keep every API endpoint inside the caller's organization."""
 
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from .tenancy import scoped, user_organization
 
 
-class OrganizationScopedViewSetMixin:
+class SparseFieldsMixin:
+    """``GET ...?fields=id,invoice_no,total_outstanding`` answers only those fields, so a sync job that needs
+    three columns of 100,000 invoices does not download (or make us serialize) twenty."""
+
+    def requested_fields(self) -> list[str]:
+        if self.request is None or self.request.method not in ("GET", "HEAD"):
+            return []
+        return [name.strip() for name in self.request.query_params.get("fields", "").split(",") if name.strip()]
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        requested = self.requested_fields()
+        if requested:
+            fields = getattr(serializer, "child", serializer).fields
+            unknown = [name for name in requested if name not in fields]
+            if unknown:
+                raise ValidationError(
+                    {"fields": [f"No field named {', '.join(unknown)}. The fields are: {', '.join(fields)}."]}
+                )
+            for name in [name for name in fields if name not in requested]:
+                fields.pop(name)
+        return serializer
+
+
+class OrganizationScopedViewSetMixin(SparseFieldsMixin):
     """``queryset`` is narrowed to the caller's organization; new rows are created in it.
 
     Another organization's object is therefore a 404, never a 403 that would confirm it exists.

@@ -70,6 +70,18 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+def bad_request(request, exception=None):
+    """Requests Django itself refuses before the API sees them (too many fields, a bad Host) – JSON under /api/."""
+    from django.views.defaults import bad_request as page_bad_request
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body(code="bad_request", message=str(exception or "") or "The request could not be read."),
+            status=400,
+        )
+    return page_bad_request(request, exception)
+
+
 def server_error(request):
     """A bug under /api/ answers JSON (the request id in the logs finds it); pages keep Django's page."""
     from django.views.defaults import server_error as page_server_error

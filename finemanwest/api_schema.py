@@ -2,6 +2,28 @@
 from the schema know them (validation 400, 401/403 without the right token or role, 404, 405, 415, 429),
 all in the one shape of ``finemanwest.api_errors``."""
 
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+from accounts.api_mixins import SparseFieldsMixin
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    str,
+    description="Answer only these fields, comma-separated (e.g. id,invoice_no,total_outstanding).",
+)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Documents ``?fields=`` on every read of a view that takes it (``accounts.api_mixins.SparseFieldsMixin``)."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if isinstance(self.view, SparseFieldsMixin) and self.method == "GET":
+            parameters = [*parameters, FIELDS_PARAMETER]
+        return parameters
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every error of the API has this shape (see finemanwest/api_errors.py).",
@@ -15,7 +37,7 @@ ERROR_SCHEMA = {
                     "type": "string",
                     "description": "Stable, machine-readable: invalid, not_authenticated, authentication_failed, "
                     "permission_denied, not_found, method_not_allowed, unsupported_media_type, throttled, "
-                    "parse_error, import_rejected, import_needs_mapping.",
+                    "parse_error, bad_request, import_rejected, import_needs_mapping, server_error.",
                 },
                 "message": {"type": "string", "description": "For people: what went wrong."},
                 "details": {

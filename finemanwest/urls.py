@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("escalation.urls")),
     path("", include("accounts.urls")),
 ]
+handler400 = "finemanwest.api_errors.bad_request"
 handler404 = "finemanwest.api_errors.not_found"
 handler500 = "finemanwest.api_errors.server_error"

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from accounts.api_mixins import OrganizationScopedViewSetMixin
 from finemanwest.api_errors import error_response
 
+from .filters import InvoiceFilter, SnapshotFilter
 from .import_services import import_batch_confirm, import_batch_create, import_batch_map_columns
 from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
 from .serializers import (
@@ -50,9 +51,9 @@ class InvoiceViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewS
         invoice = invoice_set_disputed(invoice=self.get_object(), actor=request.user, **body.validated_data)
         return Response(InvoiceSerializer(invoice).data)
 
-    filterset_fields = ["account", "is_disputed"]
+    filterset_class = InvoiceFilter
     search_fields = ["invoice_no"]
-    ordering_fields = ["invoice_date", "due_date", "total_outstanding", "invoice_no"]
+    ordering_fields = ["id", "invoice_date", "due_date", "total_outstanding", "invoice_no"]
 
 
 class SnapshotViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -60,8 +61,8 @@ class SnapshotViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelView
 
     queryset = InvoiceAgingSnapshot.objects.all()
     serializer_class = SnapshotSerializer
-    filterset_fields = ["invoice", "snapshot_date"]
-    ordering_fields = ["snapshot_date"]
+    filterset_class = SnapshotFilter
+    ordering_fields = ["id", "snapshot_date"]
 
 
 class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

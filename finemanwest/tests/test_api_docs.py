@@ -1,0 +1,28 @@
+"""The API's browsable docs and schema: served to members, from our own static files (no CDN)."""
+
+import re
+
+from django.urls import reverse
+
+
+def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(client_for, viewer):
+    page = client_for(viewer).get(reverse("api-docs"))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r'"(/static/[^"]+)"', html)
+    assert any("swagger-ui" in asset for asset in assets)
+    assert not [asset for asset in assets if asset.startswith(("http://", "https://", "//"))], assets
+    for asset in {asset for asset in assets if asset.startswith("/static/")}:
+        assert client_for(viewer).get(asset).status_code == 200, asset
+
+
+def test_the_schema_documents_fields_cursor_and_the_error_shape(client_for, viewer):
+    schema = client_for(viewer).get(reverse("api-schema"), {"format": "json"}).json()
+
+    invoices = schema["paths"]["/api/invoices/"]["get"]
+    names = {parameter["name"] for parameter in invoices["parameters"]}
+    assert {"cursor", "page_size", "fields", "status", "bucket", "invoice_date_after"} <= names
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    assert invoices["responses"]["429"]["content"]["application/json"]["schema"] == error_ref
+    assert schema["components"]["schemas"]["Error"]["required"] == ["error"]
