@@ -1,9 +1,22 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from .api_mixins import OrganizationScopedViewSetMixin
 from .models import Account, AuditEvent, Contact
-from .serializers import AccountSerializer, AuditEventSerializer, ContactSerializer
-from .services import account_create, account_update, contact_create, contact_update
+from .permissions import has_perm
+from .serializers import AccountSerializer, AuditEventSerializer, ContactSerializer, MergeSerializer, SuppressSerializer
+from .services import (
+    account_create,
+    account_merge,
+    account_update,
+    contact_create,
+    contact_suppress,
+    contact_unsuppress,
+    contact_update,
+)
 
 
 class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
@@ -24,6 +37,23 @@ class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
         changes = {k: v for k, v in serializer.validated_data.items() if k != "client_id"}
         serializer.instance = account_update(account=serializer.instance, actor=self.request.user, **changes)
 
+    def get_permissions(self):
+        if self.action == "merge":
+            return [has_perm("accounts.change_account")()]
+        return super().get_permissions()
+
+    @extend_schema(request=MergeSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Fold this account into ``into`` (one customer under two client IDs); answers the account that stays."""
+        source = self.get_object()
+        body = MergeSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        if body.validated_data["into"].pk == source.pk:
+            raise ValidationError({"into": ["An account cannot be merged into itself."]})
+        target = account_merge(source=source, target=body.validated_data["into"], actor=request.user)
+        return Response(AccountSerializer(self.get_queryset().get(pk=target.pk)).data)
+
 
 class ContactViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
     queryset = Contact.objects.select_related("account")
@@ -39,6 +69,26 @@ class ContactViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "account"}
         serializer.instance = contact_update(contact=serializer.instance, actor=self.request.user, **data)
+
+    def get_permissions(self):
+        if self.action in ("suppress", "unsuppress"):
+            return [has_perm("accounts.change_contact")()]
+        return super().get_permissions()
+
+    @extend_schema(request=SuppressSerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def suppress(self, request, pk=None):
+        """No more emails to this contact until someone lifts it."""
+        body = SuppressSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        contact = contact_suppress(contact=self.get_object(), actor=request.user, **body.validated_data)
+        return Response(ContactSerializer(contact).data)
+
+    @extend_schema(request=None, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def unsuppress(self, request, pk=None):
+        """Allow emails to this contact again."""
+        return Response(ContactSerializer(contact_unsuppress(contact=self.get_object(), actor=request.user)).data)
 
 
 class AuditEventViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

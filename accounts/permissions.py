@@ -1,4 +1,4 @@
-from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 
 from .tenancy import user_organization
 
@@ -27,3 +27,13 @@ class OrganizationRolePermission(DjangoModelPermissions):
         if getattr(view, "action", "") is None or request.method.lower() not in view.http_method_names:
             return True  # a method this endpoint does not have: let DRF answer 405, not 403
         return super().has_permission(request, view)
+
+
+def has_perm(perm: str) -> type[BasePermission]:
+    """A permission class for an action that needs one specific permission of the caller's role."""
+
+    class HasPermission(BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
+
+    return HasPermission

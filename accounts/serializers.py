@@ -17,10 +17,12 @@ class ContactSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "is_billing",
+            "suppressed_at",
+            "suppression_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["suppressed_at", "suppression_reason", "created_at", "updated_at"]
 
     def validate_email(self, value: str) -> str:
         return value.strip().lower()
@@ -56,3 +58,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["id", "action", "actor", "object_type", "object_id", "object_repr", "payload", "created_at"]
         read_only_fields = fields
+
+
+class SuppressSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, default="Suppressed by hand")
+
+
+class MergeSerializer(serializers.Serializer):
+    into = ScopedPrimaryKeyRelatedField(
+        queryset=Account.objects.all(), help_text="The account that stays; this one's invoices and contacts move to it."
+    )

@@ -2,16 +2,17 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin, ScopedPrimaryKeyRelatedField
 from accounts.models import Account
-from accounts.tenancy import user_organization
+from accounts.permissions import has_perm
+from accounts.tenancy import scoped, user_organization
 
 from .degree import accounts_due
-from .delivery.services import draft_approve, draft_edit, draft_reject
+from .delivery.services import draft_approve, draft_edit, draft_reject, draft_resolve_unknown, draft_retry
 from .models import EmailDraft, EscalationRun, Note, PromiseToPay
 from .serializers import (
     DraftEditSerializer,
@@ -20,23 +21,17 @@ from .serializers import (
     NoteSerializer,
     PromiseSerializer,
     RejectSerializer,
+    ResolveSerializer,
     RunSerializer,
+    RunStartSerializer,
 )
 from .services import escalation_run_start, note_add, promise_record
-
-
-def _has(perm: str):
-    class HasPermission(BasePermission):
-        def has_permission(self, request, view):
-            return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
-
-    return HasPermission
 
 
 class DueView(APIView):
     """Who is due today and why, and who is skipped and why (the same list the collectors see)."""
 
-    permission_classes = [_has("escalation.view_emaildraft")]
+    permission_classes = [has_perm("escalation.view_emaildraft")]
 
     @extend_schema(responses=DueReportSerializer)
     def get(self, request):
@@ -53,10 +48,23 @@ class RunViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, viewse
     queryset = EscalationRun.objects.all()
     serializer_class = RunSerializer
 
-    @extend_schema(request=None, responses={201: RunSerializer})
+    @extend_schema(request=RunStartSerializer, responses={201: RunSerializer})
     def create(self, request):
-        run = escalation_run_start(organization=self.requesting_organization(), actor=request.user)
+        body = RunStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        requested = body.validated_data.get("accounts")
+        account_ids = None
+        if requested is not None:
+            account_ids = list(self._accounts().filter(pk__in=requested).values_list("pk", flat=True))
+            missing = sorted(set(requested) - set(account_ids))
+            if missing:  # another organization's accounts look exactly like ones that do not exist
+                raise ValidationError({"accounts": [f"No such account: {', '.join(map(str, missing))}."]})
+        run = escalation_run_start(organization=self.requesting_organization(), actor=request.user,
+                                   account_ids=account_ids)  # fmt: skip
         return Response(RunSerializer(run).data, status=201)
+
+    def _accounts(self):
+        return scoped(Account.objects.all(), self.request.user)
 
 
 class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -68,8 +76,8 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
     ordering_fields = ["created_at", "degree"]
 
     def get_permissions(self):
-        if self.action in ("approve", "reject", "edit"):
-            return [_has("escalation.change_emaildraft")()]
+        if self.action in ("approve", "reject", "edit", "send", "resolve"):
+            return [has_perm("escalation.change_emaildraft")()]
         return super().get_permissions()
 
     @extend_schema(request=None, responses=DraftSerializer)
@@ -84,6 +92,32 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
         body.is_valid(raise_exception=True)
         draft = draft_reject(draft=self.get_object(), actor=request.user, reason=body.validated_data.get("reason", ""))
         return Response(DraftSerializer(draft).data)
+
+    @extend_schema(request=None, responses=DraftSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        """Send a failed draft again (approved drafts are sent by themselves)."""
+        draft = self.get_object()
+        if draft.status != EmailDraft.Status.FAILED:
+            raise ValidationError(
+                f"Only a failed draft is sent again by hand; this one is {draft.get_status_display()}."
+            )
+        return Response(DraftSerializer(draft_retry(draft=draft, actor=request.user)).data)
+
+    @extend_schema(request=ResolveSerializer, responses=DraftSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """Settle a draft whose sending outcome is unknown (the worker died mid-send): sent or not sent."""
+        draft = self.get_object()
+        body = ResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if draft.status != EmailDraft.Status.UNKNOWN:
+            raise ValidationError(
+                f"Only a draft whose sending is unknown is resolved; this one is {draft.get_status_display()}."
+            )
+        return Response(
+            DraftSerializer(draft_resolve_unknown(draft=draft, actor=request.user, **body.validated_data)).data
+        )
 
     @extend_schema(request=DraftEditSerializer, responses=DraftSerializer)
     @action(detail=True, methods=["post"])

@@ -62,3 +62,18 @@ class PromiseSerializer(serializers.ModelSerializer):
         model = PromiseToPay
         fields = ["id", "account", "promised_date", "amount", "recorded_by", "created_at"]
         read_only_fields = ["recorded_by", "created_at"]
+
+
+class RunStartSerializer(serializers.Serializer):
+    accounts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        max_length=1000,
+        help_text="Only these accounts (their next email now); every due account when left out.",
+    )
+
+
+class ResolveSerializer(serializers.Serializer):
+    was_sent = serializers.BooleanField(help_text="What the SES console or the recipient says happened.")
+    message_id = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -2,10 +2,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin
+from accounts.permissions import has_perm
 from finemanwest.api_errors import error_response
 
 from .filters import InvoiceFilter, SnapshotFilter
@@ -22,16 +22,6 @@ from .serializers import (
 from .services import invoice_set_disputed
 
 
-class CanChangeInvoices(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.has_perm("invoices.change_invoice")
-
-
-class CanImport(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.has_perm("invoices.import_file")
-
-
 class InvoiceViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Invoices are written by imports; the API reads them and marks or resolves disputes."""
 
@@ -40,7 +30,7 @@ class InvoiceViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewS
 
     def get_permissions(self):
         if self.action == "dispute":
-            return [CanChangeInvoices()]
+            return [has_perm("invoices.change_invoice")()]
         return super().get_permissions()
 
     @extend_schema(request=DisputeSerializer, responses=InvoiceSerializer)
@@ -77,7 +67,7 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
 
     def get_permissions(self):
         if self.action in ("create", "confirm", "mapping"):
-            return [CanImport()]
+            return [has_perm("invoices.import_file")()]
         return super().get_permissions()
 
     @extend_schema(

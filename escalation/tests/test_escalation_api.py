@@ -85,3 +85,50 @@ def test_viewer_token_reads_but_cannot_approve(api_client_for, viewer, api, djan
     assert reader.get(reverse("api:draft-detail", args=[draft_id])).status_code == 200
     assert reader.post(reverse("api:draft-approve", args=[draft_id])).status_code == 403
     assert reader.post(reverse("api:run-list")).status_code == 403
+
+
+def _approved_draft(api, django_capture_on_commit_callbacks, *, ending_in) -> int:
+    """A draft whose sending ended in ``ending_in`` (set directly: how it got there is the sending tests' job)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(reverse("api:run-list"))
+    draft = EmailDraft.objects.get()
+    EmailDraft.objects.filter(pk=draft.pk).update(status=ending_in, approved_at=datetime.datetime.now(datetime.UTC))
+    return draft.pk
+
+
+def test_a_failed_draft_is_sent_again_through_the_api(api, django_capture_on_commit_callbacks):
+    draft_id = _approved_draft(api, django_capture_on_commit_callbacks, ending_in=EmailDraft.Status.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(reverse("api:draft-send", args=[draft_id]))
+
+    assert response.status_code == 200
+    assert EmailDraft.objects.get().status == EmailDraft.Status.SENT and len(mail.outbox) == 1
+    again = api.post(reverse("api:draft-send", args=[draft_id]))
+    assert again.status_code == 400 and "Only a failed draft" in again.json()["error"]["message"]
+    assert len(mail.outbox) == 1
+
+
+def test_a_draft_whose_sending_is_unknown_is_resolved_without_sending_it(api, django_capture_on_commit_callbacks):
+    draft_id = _approved_draft(api, django_capture_on_commit_callbacks, ending_in=EmailDraft.Status.UNKNOWN)
+
+    response = api.post(reverse("api:draft-resolve", args=[draft_id]), {"was_sent": True, "message_id": "ses-1"})
+
+    assert response.status_code == 200 and response.json()["status"] == "sent"
+    assert response.json()["ses_message_id"] == "ses-1" and mail.outbox == []
+
+
+def test_a_run_for_chosen_accounts_drafts_only_theirs(api, organization, other_organization,
+                                                      django_capture_on_commit_callbacks):  # fmt: skip
+    from accounts.models import Account
+
+    second = owing_account(organization, days_overdue=70, name="Contoso", email="ap@contoso.example")
+    theirs = owing_account(other_organization, days_overdue=70, name="Theirs", email="ap@theirs.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = api.post(reverse("api:run-list"), {"accounts": [second.pk]}, format="json")
+
+    assert run.status_code == 201
+    assert list(EmailDraft.objects.values_list("account__account_name", flat=True)) == ["Contoso"]
+    refused = api.post(reverse("api:run-list"), {"accounts": [theirs.pk]}, format="json")
+    assert refused.status_code == 400 and str(theirs.pk) in refused.json()["error"]["message"]
+    assert Account.objects.filter(organization=organization).count() == 2

@@ -77,3 +77,14 @@ def test_a_bug_is_a_json_500_under_the_api(api_client_for, collector, monkeypatc
     api.raise_request_exception = False
 
     assert _error(api.get(path), 500)["code"] == "server_error"
+
+
+def test_a_request_django_refuses_before_the_api_is_a_json_400(api_client_for, collector, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    api = api_client_for(collector)
+    api.raise_request_exception = False
+    body = "&".join(f"accounts={n}" for n in range(50))
+
+    response = api.post(reverse("api:run-list"), body, content_type="application/x-www-form-urlencoded")
+
+    assert _error(response, 400)["code"] == "bad_request"
