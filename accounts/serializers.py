@@ -1,4 +1,9 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from invoices.selectors import aging_totals_by_account
 
 from .api_mixins import ScopedPrimaryKeyRelatedField
 from .models import Account, AuditEvent, Contact
@@ -28,8 +33,32 @@ class ContactSerializer(serializers.ModelSerializer):
         return value.strip().lower()
 
 
+class AgingTotalsSerializer(serializers.Serializer):
+    as_of = serializers.DateField(allow_null=True, help_text="The latest snapshot date among the open invoices.")
+    days_0_30 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    days_31_60 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    days_61_90 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    days_91_120 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    days_over_120 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+NO_AGING = {name: Decimal("0.00") for name in AgingTotalsSerializer._declared_fields} | {"as_of": None}
+
+
+class AccountListSerializer(serializers.ListSerializer):
+    """Reads the aging of a whole page of accounts in one query, not one per account."""
+
+    def to_representation(self, data):
+        accounts = list(data.all() if hasattr(data, "all") else data)
+        if "aging" in self.child.fields:
+            self.child.context["aging"] = aging_totals_by_account(account_ids=[account.pk for account in accounts])
+        return super().to_representation(accounts)
+
+
 class AccountSerializer(serializers.ModelSerializer):
     contacts = ContactSerializer(many=True, read_only=True)
+    aging = serializers.SerializerMethodField(help_text="The open balance by aging bucket, from the latest snapshots.")
 
     class Meta:
         model = Account
@@ -39,11 +68,20 @@ class AccountSerializer(serializers.ModelSerializer):
             "account_name",
             "currency",
             "escalation_paused",
+            "aging",
             "contacts",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        list_serializer_class = AccountListSerializer
+
+    @extend_schema_field(AgingTotalsSerializer)
+    def get_aging(self, account: Account) -> dict:
+        page = self.context.get("aging")
+        if page is None:  # a single account
+            page = aging_totals_by_account(account_ids=[account.pk])
+        return AgingTotalsSerializer(page.get(account.pk, NO_AGING)).data
 
     def validate_client_id(self, value: str) -> str:
         if self.instance is not None and value != self.instance.client_id:

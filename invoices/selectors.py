@@ -1,4 +1,6 @@
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from decimal import Decimal
+
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery, Sum
 
 from accounts.models import Account
 
@@ -16,3 +18,26 @@ def account_invoices_with_latest_aging(*, account: Account) -> QuerySet[Invoice]
         )
         .order_by(F("closed_at").asc(nulls_first=True), "invoice_date", "invoice_no")
     )
+
+
+def aging_totals_by_account(*, account_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Each account's open balance by aging bucket, as of each open invoice's latest snapshot (one query).
+
+    Accounts with no open snapshotted invoice are absent; callers show them as all zeros.
+    """
+    latest_date = InvoiceAgingSnapshot.objects.filter(invoice=OuterRef("invoice_id")).order_by("-snapshot_date")
+    rows = (
+        InvoiceAgingSnapshot.objects.filter(
+            invoice__account_id__in=account_ids,
+            invoice__closed_at__isnull=True,
+            snapshot_date=Subquery(latest_date.values("snapshot_date")[:1]),
+        )
+        .values("invoice__account_id")
+        .annotate(as_of=Max("snapshot_date"), **{name: Sum(name) for name in InvoiceAgingSnapshot.BUCKET_FIELDS})
+        .order_by()
+    )
+    totals = {}
+    for row in rows:
+        buckets = {name: row[name] for name in InvoiceAgingSnapshot.BUCKET_FIELDS}
+        totals[row["invoice__account_id"]] = {"as_of": row["as_of"], **buckets, "total": sum(buckets.values())}
+    return totals

@@ -48,3 +48,34 @@ def test_an_account_is_not_merged_into_itself_or_another_organizations(
     assert api.post(url, {"into": account.pk}).json()["error"]["details"]["into"]
     assert api.post(url, {"into": theirs.pk}).json()["error"]["code"] == "invalid"
     assert Account.objects.count() == 2
+
+
+def test_accounts_carry_their_current_aging_from_the_latest_snapshots(api_client_for, viewer, organization):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from invoices.tests.factories import InvoiceAgingSnapshotFactory
+
+    owing = AccountFactory(organization=organization, account_name="Owing")
+    old = InvoiceFactory(account=owing, total_outstanding=Decimal("300.00"))
+    InvoiceAgingSnapshotFactory(invoice=old, snapshot_date=datetime.date(2025, 1, 31), days_0_30=Decimal("0"),
+                                days_31_60=Decimal("300.00"))  # fmt: skip
+    InvoiceAgingSnapshotFactory(invoice=old, snapshot_date=datetime.date(2025, 2, 28), days_0_30=Decimal("0"),
+                                days_61_90=Decimal("300.00"))  # fmt: skip
+    new = InvoiceFactory(account=owing, total_outstanding=Decimal("50.00"))
+    InvoiceAgingSnapshotFactory(invoice=new, snapshot_date=datetime.date(2025, 2, 28), days_0_30=Decimal("50.00"))
+    paid = InvoiceFactory(account=owing, closed_at=timezone.now())
+    InvoiceAgingSnapshotFactory(invoice=paid, snapshot_date=datetime.date(2025, 1, 31))
+    AccountFactory(organization=organization, account_name="Quiet")
+    api = api_client_for(viewer)
+
+    listed = {row["account_name"]: row["aging"] for row in api.get(reverse("api:account-list")).json()["results"]}
+    single = api.get(reverse("api:account-detail", args=[owing.pk])).json()["aging"]
+
+    assert listed["Owing"] == single == {
+        "as_of": "2025-02-28", "days_0_30": "50.00", "days_31_60": "0.00", "days_61_90": "300.00",
+        "days_91_120": "0.00", "days_over_120": "0.00", "total": "350.00",
+    }  # fmt: skip
+    assert listed["Quiet"]["total"] == "0.00" and listed["Quiet"]["as_of"] is None
