@@ -155,3 +155,16 @@ def test_each_token_has_its_own_rate_limit(settings, collector):
     assert error["code"] == "throttled" and error["details"]["retry_after_seconds"] > 0
     assert int(throttled.headers["Retry-After"]) > 0
     assert _api(other).get(ACCOUNTS).status_code == 200  # another integration is not slowed down
+
+
+def test_an_operator_creates_a_token_from_the_command_line(collector):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("api_token_create", collector.username, name="Nightly export", stdout=out)
+
+    secret = out.getvalue().strip()
+    assert ApiToken.objects.get().name == "Nightly export"
+    assert _api(secret).get(ACCOUNTS).status_code == 200
