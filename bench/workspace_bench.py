@@ -58,6 +58,45 @@ ANALYZE;
 """
 
 
+def workspace_build(*, accounts: int, invoices: int, rebuild: bool):
+    """Migrates, builds the data set with SQL unless it is already there (or ``rebuild``), and returns the
+    organization and a collector of it. The data set is kept between runs: building it takes a while."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.demo import DEFAULT_TEMPLATES
+    from accounts.models import Membership, Organization, Role
+    from templates_app.services import template_version_create
+
+    call_command("migrate", verbosity=0)
+    organization = Organization.objects.filter(slug="workspace-bench").first()
+    if organization is None or rebuild:
+        from generation_bench import reset_tables
+
+        reset_tables()
+        started = time.perf_counter()
+        organization = Organization.objects.create(name="Workspace bench", slug="workspace-bench")
+        for identifier, data in DEFAULT_TEMPLATES.items():
+            template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
+        with connection.cursor() as cursor:
+            cursor.execute(BUILD, {"org": organization.pk, "accounts": accounts, "per_account": invoices // accounts})
+        print(f"built the data set in {time.perf_counter() - started:.0f} s")
+    user, _ = get_user_model().objects.get_or_create(username="workspace-bench-collector")
+    Membership.objects.update_or_create(user=user, defaults={"organization": organization, "role": Role.COLLECTOR})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM accounts_account WHERE organization_id = %s), "
+            "(SELECT count(*) FROM invoices_invoice WHERE organization_id = %s), "
+            "(SELECT count(*) FROM invoices_invoiceagingsnapshot n JOIN invoices_invoice i ON i.id = n.invoice_id "
+            " WHERE i.organization_id = %s)",
+            [organization.pk] * 3,
+        )
+        account_count, invoice_count, snapshot_count = cursor.fetchone()
+    print(f"{account_count:,} accounts, {invoice_count:,} invoices, {snapshot_count:,} aging snapshots")
+    return organization, user
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=5000)
@@ -71,45 +110,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from accounts.demo import DEFAULT_TEMPLATES
-    from accounts.models import Account, Membership, Organization, Role
-    from templates_app.services import template_version_create
+    from accounts.models import Account
 
-    call_command("migrate", verbosity=0)
-    organization = Organization.objects.filter(slug="workspace-bench").first()
-    if organization is None or args.rebuild:
-        from generation_bench import reset_tables
-
-        reset_tables()
-        started = time.perf_counter()
-        organization = Organization.objects.create(name="Workspace bench", slug="workspace-bench")
-        for identifier, data in DEFAULT_TEMPLATES.items():
-            template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
-        with connection.cursor() as cursor:
-            cursor.execute(BUILD, {"org": organization.pk, "accounts": args.accounts,
-                                   "per_account": args.invoices // args.accounts})  # fmt: skip
-        print(f"built the data set in {time.perf_counter() - started:.0f} s")
-    from django.contrib.auth import get_user_model
-
-    user, _ = get_user_model().objects.get_or_create(username="workspace-bench-collector")
-    Membership.objects.update_or_create(user=user, defaults={"organization": organization, "role": Role.COLLECTOR})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM accounts_account WHERE organization_id = %s), "
-            "(SELECT count(*) FROM invoices_invoice WHERE organization_id = %s), "
-            "(SELECT count(*) FROM invoices_invoiceagingsnapshot n JOIN invoices_invoice i ON i.id = n.invoice_id "
-            " WHERE i.organization_id = %s)",
-            [organization.pk] * 3,
-        )
-        accounts, invoices, snapshots = cursor.fetchone()
-    print(f"{accounts:,} accounts, {invoices:,} invoices, {snapshots:,} aging snapshots")
-
+    organization, user = workspace_build(accounts=args.accounts, invoices=args.invoices, rebuild=args.rebuild)
     client = Client()
     client.force_login(user)
     busiest = Account.objects.filter(organization=organization).order_by("pk").first()
