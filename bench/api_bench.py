@@ -37,14 +37,14 @@ os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="fw-bench-media-"))
 TARGET_P95_MS = 50.0
 WORKERS = 2
 WARMUP_SECONDS = 3.0
-# Production settings refuse to start without these. None of them is reached by an API read: the cache and
-# Celery are not used on that path and no email is sent, so placeholders are enough.
+# Production settings refuse to start without these. An API read uses the cache (the per-token rate limit lives
+# in Redis, as in production) but neither Celery nor email, so the SES values are placeholders.
 SERVER_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "finemanwest.settings",
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "api-bench-placeholder-not-secret",
     "ALLOWED_HOSTS": "127.0.0.1",
-    "REDIS_URL": "redis://127.0.0.1:9/0",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
     "AWS_SES_REGION_NAME": "us-east-1",
     "DEFAULT_FROM_EMAIL": "Bench <bench@example.com>",
     "LOG_LEVEL": "WARNING",
@@ -56,11 +56,11 @@ SERVER_ENVIRONMENT = {
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def _api_token(user) -> str:
+def _api_token(user, *, name: str = "api bench") -> str:
     """The secret an API client sends as ``Authorization: Token <secret>``."""
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_create
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_create(user=user, name=name)[1]
 
 
 def _endpoints(organization) -> dict[str, list[str]]:
@@ -157,23 +157,29 @@ def _worker_pids(master_pid: int) -> list[int]:
 # --- The load generator: runs in its own process ---------------------------------------------------------
 
 
-def load_run(*, base_url: str, token: str, endpoints: dict[str, list[str]], clients: int, duration: float) -> dict:
+def load_run(
+    *, base_url: str, tokens: list[str], endpoints: dict[str, list[str]], clients: int, duration: float
+) -> dict:
     """Closed loop: ``clients`` coroutines, each sending its next request when the last one has answered,
     until ``duration`` has passed. Returns, per endpoint, every latency (ms) and the errors by kind."""
-    return asyncio.run(_load(base_url=base_url, token=token, endpoints=endpoints, clients=clients, duration=duration))
+    return asyncio.run(_load(base_url=base_url, tokens=tokens, endpoints=endpoints, clients=clients, duration=duration))
 
 
-async def _load(*, base_url: str, token: str, endpoints: dict[str, list[str]], clients: int, duration: float) -> dict:
+async def _load(
+    *, base_url: str, tokens: list[str], endpoints: dict[str, list[str]], clients: int, duration: float
+) -> dict:
     import aiohttp
 
     names = list(endpoints)
     latencies: dict[str, list[float]] = {name: [] for name in names}
     errors: dict[str, dict[str, int]] = {name: {} for name in names}
-    headers = {"Authorization": f"Token {token}", "Accept": "application/json", **PROXY_HEADERS}
     cpu_started = time.process_time()
 
     async def client(number: int, session: aiohttp.ClientSession, deadline: float) -> None:
         choose = random.Random(number).choice
+        # Each client is its own integration with its own token, so each has its own rate limit.
+        headers = {"Authorization": f"Token {tokens[number % len(tokens)]}", "Accept": "application/json",
+                   **PROXY_HEADERS}  # fmt: skip
         turn = number
         while time.perf_counter() < deadline:
             name = names[turn % len(names)]
@@ -365,6 +371,7 @@ def main() -> None:
 
     organization, user = workspace_build(accounts=args.accounts, invoices=args.invoices, rebuild=args.rebuild)
     token = _api_token(user)
+    tokens = [_api_token(user, name=f"api bench client {number}") for number in range(args.clients)]
     endpoints = _endpoints(organization)
     if args.profile:
         _profile(endpoints, token)
@@ -377,7 +384,7 @@ def main() -> None:
     base_url = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.mkdtemp(prefix="fw-api-bench-")) / "gunicorn.log"
     print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}, production settings (DJANGO_DEBUG=false, JSON logs "
-          f"at WARNING; placeholder secret key, Redis URL and SES region), log {log_path}")  # fmt: skip
+          f"at WARNING; Redis for the rate limit, placeholder secret key and SES region), log {log_path}")  # fmt: skip
     print(f"machine: {os.cpu_count()} cores shared by the load generator, gunicorn and PostgreSQL; load average "
           f"before: {os.getloadavg()[0]:.2f}")  # fmt: skip
     with log_path.open("w") as log:
@@ -389,7 +396,7 @@ def main() -> None:
     try:
         _wait_for_health(base_url, server, log_path)
         _check_endpoints(base_url, token, endpoints)
-        load = {"base_url": base_url, "token": token, "endpoints": endpoints, "clients": args.clients}
+        load = {"base_url": base_url, "tokens": tokens, "endpoints": endpoints, "clients": args.clients}
         with multiprocessing.get_context("spawn").Pool(1) as generator:
             warmup = generator.apply(load_run, kwds={**load, "duration": WARMUP_SECONDS})
             warmup_errors = sum(sum(kinds.values()) for kinds in warmup["errors"].values())
