@@ -1,5 +1,7 @@
 """Building blocks that keep every API endpoint inside the caller's organization."""
 
+from django_filters.filters import ModelChoiceFilter, ModelMultipleChoiceFilter
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
@@ -53,3 +55,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.context["request"].user)
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """django-filter, with every filter that names a row (``?account=12``) limited to the caller's organization.
+
+    Otherwise another organization's account id would be a valid choice answering an empty list, while an id
+    that does not exist is a 400 – telling the caller which ids exist elsewhere.
+    """
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            for choice in filterset.filters.values():
+                if isinstance(choice, ModelChoiceFilter | ModelMultipleChoiceFilter):
+                    model = getattr(choice.queryset, "model", None)  # None for a callable: it scopes itself
+                    if hasattr(model, "organization_path"):
+                        choice.queryset = scoped(model._default_manager.all(), request.user)
+        return filterset

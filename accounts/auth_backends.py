@@ -1,4 +1,4 @@
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from .roles import ROLE_PERMISSIONS
 
@@ -8,6 +8,10 @@ class RolePermissionBackend(BaseBackend):
 
     It authenticates nobody; ModelBackend does that. Object-level scoping is ``tenancy.scoped``'s job.
     """
+
+    def get_user(self, user_id):
+        # Listed first in AUTHENTICATION_BACKENDS, this is the backend a session made by force_login names.
+        return ModelBackend().get_user(user_id)
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous:

@@ -74,3 +74,14 @@ def test_a_list_costs_the_same_queries_for_one_row_and_many(api_client_for, ledg
 
     assert shown == 1 and shown_many >= ROWS, f"{route}: the ledger should hold {ROWS}+ rows, the page had {shown_many}"
     assert many_rows == one_row, f"{route}: {one_row} queries for 1 row, {many_rows} for {shown_many}"
+
+
+def test_a_token_costs_one_query_before_the_list_itself(api_client_for, ledger):
+    api = api_client_for(ledger)
+    api.get(reverse("api:invoice-list"))  # the token's first use writes its last_used_at
+
+    with CaptureQueriesContext(connection) as captured:
+        api.get(reverse("api:invoice-list"))
+
+    tables = [query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in captured.captured_queries]
+    assert tables == ["accounts_apitoken", "invoices_invoice"]  # user, membership and role come with the token

@@ -137,3 +137,16 @@ def test_superuser_sees_every_organization(client_for, superuser, theirs, mine):
     listing = client_for(superuser).get(reverse("admin:invoices_invoice_changelist")).content.decode()
     assert "THEIR-1" in listing and "OURS-1" in listing
     assert Invoice.objects.count() == 2
+
+
+def test_filtering_by_another_organizations_row_looks_like_filtering_by_a_missing_one(
+    api_client_for, collector, theirs
+):
+    api = api_client_for(collector)
+
+    theirs_answer = api.get(reverse("api:invoice-list"), {"account": theirs["account"].pk})
+    missing_answer = api.get(reverse("api:invoice-list"), {"account": 987654})
+
+    assert theirs_answer.status_code == missing_answer.status_code == 400
+    assert theirs_answer.json()["error"]["code"] == missing_answer.json()["error"]["code"] == "invalid"
+    assert api.get(reverse("api:snapshot-list"), {"invoice": theirs["invoice"].pk}).status_code == 400
