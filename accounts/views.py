@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from invoices.aging import BUCKET_LABELS
 from invoices.selectors import account_invoices_with_latest_aging
 
 from .forms import AccountMergeForm
@@ -36,6 +37,7 @@ def account_list_view(request):
         "paused": _yes_no(query.get("paused", "")),
         "disputed": _yes_no(query.get("disputed", "")),
         "promised": _yes_no(query.get("promised", "")),
+        "bucket": query.get("bucket", "") if query.get("bucket", "") in BUCKET_LABELS else "",
         "account_ids": account_ids,
         "sort": query.get("sort", "name"),
         "today": timezone.localdate(),
@@ -49,7 +51,13 @@ def account_list_view(request):
     return render(
         request,
         "accounts/account_list.html",
-        {"page": page, "search": filters["search"], "query": params.urlencode(), "filters": query},
+        {
+            "page": page,
+            "search": filters["search"],
+            "query": params.urlencode(),
+            "filters": query,
+            "buckets": BUCKET_LABELS,
+        },
     )
 
 
