@@ -4,6 +4,47 @@ from accounts.tenancy import scoped
 
 from .models import EmailDraft, EscalationRun
 
+# What a person reads on an account's timeline for each audit action the code records, and for the timeline's
+# own entries ("note", "import"). A draft records "draft.<status>" on every change of status.
+TIMELINE_LABELS = {
+    "account.created": "Account created",
+    "account.updated": "Account details changed",
+    "account.merged": "Another account merged into this one",
+    "contact.created": "Contact added",
+    "contact.updated": "Contact changed",
+    "contact.suppressed": "Emails to a contact stopped",
+    "contact.suppression_lifted": "Emails to a contact allowed again",
+    "invoice.disputed": "Invoice disputed",
+    "invoice.dispute_resolved": "Invoice dispute resolved",
+    "note.added": "Note added",
+    "note": "Note",
+    "promise.recorded": "Promise to pay recorded",
+    "import": "Aging report imported",
+    "import.read": "File read for a preview",
+    "import.rejected": "File refused",
+    "import.completed": "Import completed",
+    "admin.imported": "Imported in the back office",
+    "template.version_created": "Template version written",
+    "template.version_activated": "Template version made active",
+    "run.started": "Escalation run started",
+    "draft.generated": "Email drafted",
+    "draft.generating": "Email being drafted",
+    "draft.needs_review": "Draft edited, back in review",
+    "draft.approved": "Draft approved",
+    "draft.queued": "Email queued for sending",
+    "draft.sending": "Email being sent",
+    "draft.sent": "Email sent",
+    "draft.failed": "Email could not be sent",
+    "draft.suppressed": "Email stopped: the contact is suppressed",
+    "draft.cancelled": "Draft cancelled",
+    "draft.unknown": "Email may not have been sent: check SES",
+}
+
+
+def timeline_label(kind: str) -> str:
+    """The words for a timeline entry; an action nobody gave words yet still reads as words, never as a code."""
+    return TIMELINE_LABELS.get(kind) or kind.replace(".", " ").replace("_", " ").capitalize()
+
 
 def run_list(*, user) -> QuerySet[EscalationRun]:
     return scoped(EscalationRun.objects.select_related("started_by"), user)
@@ -15,7 +56,8 @@ def draft_list(*, user) -> QuerySet[EmailDraft]:
 
 def account_timeline(*, account) -> list[dict]:
     """Everything that happened to an account, newest first: audit events (imports, edits, approvals,
-    sends, suppressions...), notes, and the imports that wrote its aging snapshots."""
+    sends, suppressions...), notes, and the imports that wrote its aging snapshots. Each entry has a ``kind``
+    (the action code) and a ``label`` (what a person reads)."""
     from django.contrib.contenttypes.models import ContentType
 
     from accounts.models import Account, AuditEvent
@@ -43,4 +85,6 @@ def account_timeline(*, account) -> list[dict]:
                 "detail": {"file": batch.file_name, "as_of": str(batch.as_of), "batch_id": batch.pk},
             }
         )
+    for entry in entries:
+        entry["label"] = timeline_label(entry["kind"])
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
