@@ -109,15 +109,14 @@ def account_detail_view(request, pk: int, merge_form=None):
     invoices = account_invoices_with_latest_aging(account=account)
     if merge_form is None and request.user.has_perm("accounts.change_account"):
         merge_form = AccountMergeForm(user=request.user, source=account)
-    from escalation.models import PromiseToPay
-    from escalation.selectors import account_timeline
+    from escalation.selectors import account_promises, account_timeline
 
     context = {
         "account": account,
         "invoices": invoices,
         "merge_form": merge_form,
         "timeline": account_timeline(account=account),
-        "promises": PromiseToPay.objects.filter(account=account)[:10],
+        "promises": account_promises(account=account, today=timezone.localdate()),
         "today": timezone.localdate(),
         "can_work": request.user.has_perm("accounts.change_account"),
     }
