@@ -51,6 +51,11 @@ KNOWN = {
 }
 
 
+def _day(day) -> str:
+    """A date as the pages write it for an organization in the default locale, en-US ("Mar 31, 2025")."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
 def _amount(text: str) -> Decimal:
     return Decimal(text.strip().replace(",", "").replace("$", ""))
 
@@ -80,7 +85,7 @@ def test_collector_imports_runs_reviews_and_sends(visit: Visit, collector_user, 
     status = page.locator("main p[role=status]")
     expect(status).to_contain_text("Ready to confirm")
     expect(page.locator("dl.facts")).to_contain_text("QuickBooks Online – A/R Aging Detail")
-    expect(page.locator("dl.facts")).to_contain_text(exports.as_of.isoformat())
+    expect(page.locator("dl.facts")).to_contain_text(f"As of{_day(exports.as_of)}")
     expect(page.get_by_role("heading", name="What the import will change")).to_be_visible()
     totals_table = page.locator("h3:text-is('Aging totals in the file') + table")
     headers = [h.strip() for h in totals_table.locator("thead th").all_inner_texts()]
@@ -119,7 +124,7 @@ def test_collector_imports_runs_reviews_and_sends(visit: Visit, collector_user, 
     # Who is due: every customer of the report, with the degree its oldest balance gives, and an address.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Who is due").click()
     visit.arrived("Who is due today", "07-who-is-due")
-    expect(page.locator("main")).to_contain_text(f"From the aging report as of {exports.as_of.isoformat()}")
+    expect(page.locator("main")).to_contain_text(f"From the aging report as of {_day(exports.as_of)}")
     due_table = page.locator("h2:text-is('Due') + table")
     rows = due_table.locator("tbody tr")
     expect(rows).to_have_count(len(DUE))
@@ -130,11 +135,11 @@ def test_collector_imports_runs_reviews_and_sends(visit: Visit, collector_user, 
     assert seen == DUE
     halvorsen_row = due_table.locator("tr", has=page.get_by_role("link", name="Halvorsen Marine Supply"))
     expect(halvorsen_row).to_contain_text(HALVORSEN_EMAIL)
-    expect(halvorsen_row).to_contain_text("5,670.00")  # 4,820.00 - 350.00 (credit memo) + 1,200.00
+    expect(halvorsen_row).to_contain_text("$5,670.00")  # 4,820.00 - 350.00 (credit memo) + 1,200.00
     expect(halvorsen_row).to_contain_text("needs review")
 
     page.get_by_role("button", name=re.compile(r"^Start the run: draft 5 emails$")).click()
-    visit.arrived(re.compile(r"^Run #\d+ on " + exports.as_of.isoformat()), "08-run")
+    visit.arrived(re.compile(r"^Run #\d+ on " + re.escape(_day(exports.as_of))), "08-run")
     expect(page.locator("main p[role=status]")).to_contain_text("Completed")
     run_rows = page.locator("main table tbody tr")
     expect(run_rows).to_have_count(len(DUE))
@@ -176,7 +181,7 @@ def test_collector_imports_runs_reviews_and_sends(visit: Visit, collector_user, 
     outstanding_at, status_at = columns.index("Outstanding"), columns.index("Status")
     invoices = invoices_table.locator("tbody tr")
     expect(invoices).to_have_count(3)
-    for number, outstanding in [("2066", "4,820.00"), ("CM-2071", "-350.00"), ("2093", "1,200.00")]:
+    for number, outstanding in [("2066", "$4,820.00"), ("CM-2071", "-$350.00"), ("2093", "$1,200.00")]:
         row = invoices.filter(has=page.locator("td:first-child", has_text=re.compile(f"^{number}$")))
         expect(row).to_have_count(1)
         expect(row.locator("td").nth(outstanding_at)).to_have_text(outstanding)

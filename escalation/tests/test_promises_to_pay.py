@@ -89,4 +89,4 @@ def test_the_account_page_shows_each_promises_state(client_for, collector, ledge
     page = client_for(collector).get(reverse("account-detail", args=[blue_heron.pk])).content.decode()
     promises = page[page.index('<ul class="promises">') : page.index("</ul>", page.index('<ul class="promises">'))]
     assert [line.split("</strong>")[0].rsplit(">", 1)[1] for line in promises.split("<li>")[1:]] == ["Kept", "Broken"]
-    assert "1,000.00 of the 1,810.00 owed then paid" in promises
+    assert "$1,000.00 of the $1,810.00 owed then paid by the report of Mar 31, 2025" in promises
