@@ -9,14 +9,12 @@ import warnings
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 
 from accounts.models import Account
 from escalation.models import EmailDraft
-from invoices.import_services import import_batch_confirm, import_batch_create
 from invoices.models import ImportBatch, Invoice
 
-from .conftest import BROWSER_MISSING, Exports, Visit, expect, log_in_with_keyboard
+from .conftest import BROWSER_MISSING, KNOWN, Exports, Visit, expect, import_file, log_in_with_keyboard
 
 if BROWSER_MISSING:
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -30,25 +28,6 @@ DUE = {
     "Pinecrest Veterinary Clinic": 1,  # 20 days
 }
 HALVORSEN_EMAIL = "payables@halvorsenmarine.example"
-
-# Problems of the pages that are reported and not fixed yet: they show as warnings in the run's summary instead of
-# failing, and stop showing once fixed (then delete the entry).
-KNOWN = {
-    # templates/accounts/account_detail.html does not close {% block title %} after the account name, so the
-    # <title> (the browser tab, the history, what a screen reader announces first) holds half the page's source.
-    # Its merge form renders the help text as a <small> without an id, while Django's widget points
-    # aria-describedby at "id_target_helptext".
-    "account": {
-        "title": "account_detail.html: {% block title %} not closed",
-        "references": "account_detail.html: merge help text has no id_target_helptext id",
-    },
-    # templates/invoices/import_upload.html renders help texts as <small id="id_file_help">, while Django's
-    # widgets point aria-describedby at "id_file_helptext": screen readers never read the help.
-    "upload": {"references": "import_upload.html: help text ids are <field>_help, widgets expect _helptext"},
-    # accounts.auth_backends.RolePermissionBackend has no has_module_perms(), so the back office's index and
-    # sidebar list nothing for a member ("You don't have permission to view or edit anything.").
-    "back office index": "the back office index lists no model for members (RolePermissionBackend.has_module_perms)",
-}
 
 
 def _day(day) -> str:
@@ -190,13 +169,6 @@ def test_collector_imports_runs_reviews_and_sends(visit: Visit, collector_user, 
     visit.finish()
 
 
-def _import(organization, user, path, kind) -> None:
-    batch = import_batch_create(organization=organization, uploaded_by=user, file=ContentFile(path.read_bytes()),
-                                file_name=path.name, kind=kind)  # fmt: skip
-    assert batch.status == ImportBatch.Status.PREVIEWED, batch.issues
-    assert import_batch_confirm(batch=batch, actor=user).status == ImportBatch.Status.COMPLETED
-
-
 def _admin_action(visit: Visit, model: str, changelist: str, search: str, action: str, screenshot: str) -> None:
     """From the back office's index: open the list of ``model``, search, select every row found, run ``action``."""
     page = visit.page
@@ -223,8 +195,8 @@ def _admin_action(visit: Visit, model: str, changelist: str, search: str, action
 
 def test_disputed_and_paused_accounts_are_skipped_with_their_reasons(visit: Visit, ar_admin_user, exports: Exports):
     organization = ar_admin_user.membership.organization
-    _import(organization, ar_admin_user, exports.aging, ImportBatch.Kind.AGING)
-    _import(organization, ar_admin_user, exports.contacts, ImportBatch.Kind.CONTACTS)
+    import_file(organization, ar_admin_user, exports.aging, ImportBatch.Kind.AGING)
+    import_file(organization, ar_admin_user, exports.contacts, ImportBatch.Kind.CONTACTS)
     page = visit.page
     log_in_with_keyboard(visit, ar_admin_user.username)
 
