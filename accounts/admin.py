@@ -40,7 +40,7 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SuperuserOnlyAdmin):
-    list_display = ["name", "slug", "default_currency", "created_at"]
+    list_display = ["name", "slug", "default_currency", "locale", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

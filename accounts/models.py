@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from .currencies import ISO_4217_CODES
+from .formatting import canonical_locale, default_locale
 
 
 class ImmutableRowError(Exception):
@@ -52,6 +53,13 @@ def default_currency() -> str:
     return settings.DEFAULT_CURRENCY
 
 
+def validate_locale(tag: str) -> None:
+    try:
+        canonical_locale(tag)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_locale") from None
+
+
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,12 +72,39 @@ class Organization(TimestampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     default_currency = models.CharField(max_length=3, default=default_currency, validators=[validate_currency])
+    locale = models.CharField(
+        max_length=35,
+        default=default_locale,
+        validators=[validate_locale],
+        help_text="How pages write money and dates, as a language and region: en-US, en-GB, de-DE, fr-FR…",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # The canonical shape Organization.save() stores: language, optional script, optional region.
+            models.CheckConstraint(
+                condition=Q(locale__regex=r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"),
+                name="organization_locale_shape",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # "en-us" and "en_US" are stored as "en-US", also by code that skips validation.
+        self.locale = self._canonical_locale()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.locale = self._canonical_locale()
+
+    def _canonical_locale(self) -> str:
+        try:
+            return canonical_locale(self.locale.replace("_", "-"))
+        except ValueError:
+            return self.locale  # left for the field's validator to report
 
 
 class Role(models.TextChoices):

@@ -189,10 +189,9 @@ def contact_unsuppress(*, contact: Contact, actor) -> Contact:
     return contact
 
 
-def _audit_token(token: ApiToken, action: str, actor) -> None:
-    organization = user_organization(token.user)
-    if organization is not None:  # superusers without a membership have no organization trail
-        audit_event_record(organization=organization, action=action, obj=token, actor=actor)
+def _token_trail(token: ApiToken) -> Organization | None:
+    """Where the token's audit events go; superusers without a membership have no organization trail."""
+    return user_organization(token.user)
 
 
 @transaction.atomic
@@ -204,7 +203,8 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, key_hint=secret[:8], key_digest=ApiToken.digest(secret))
     _clean_and_save(token)
-    _audit_token(token, "api_token.created", user)
+    if organization := _token_trail(token):
+        audit_event_record(organization=organization, action="api_token.created", obj=token, actor=user)
     return token, secret
 
 
@@ -215,5 +215,6 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        _audit_token(token, "api_token.revoked", actor)
+        if organization := _token_trail(token):
+            audit_event_record(organization=organization, action="api_token.revoked", obj=token, actor=actor)
     return token

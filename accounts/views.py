@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from invoices.aging import BUCKET_LABELS
 from invoices.selectors import account_invoices_with_latest_aging
 
 from .forms import AccountMergeForm
@@ -36,6 +37,7 @@ def account_list_view(request):
         "paused": _yes_no(query.get("paused", "")),
         "disputed": _yes_no(query.get("disputed", "")),
         "promised": _yes_no(query.get("promised", "")),
+        "bucket": query.get("bucket", "") if query.get("bucket", "") in BUCKET_LABELS else "",
         "account_ids": account_ids,
         "sort": query.get("sort", "name"),
         "today": timezone.localdate(),
@@ -49,7 +51,13 @@ def account_list_view(request):
     return render(
         request,
         "accounts/account_list.html",
-        {"page": page, "search": filters["search"], "query": params.urlencode(), "filters": query},
+        {
+            "page": page,
+            "search": filters["search"],
+            "query": params.urlencode(),
+            "filters": query,
+            "buckets": BUCKET_LABELS,
+        },
     )
 
 
@@ -101,15 +109,14 @@ def account_detail_view(request, pk: int, merge_form=None):
     invoices = account_invoices_with_latest_aging(account=account)
     if merge_form is None and request.user.has_perm("accounts.change_account"):
         merge_form = AccountMergeForm(user=request.user, source=account)
-    from escalation.models import PromiseToPay
-    from escalation.selectors import account_timeline
+    from escalation.selectors import account_promises, account_timeline
 
     context = {
         "account": account,
         "invoices": invoices,
         "merge_form": merge_form,
         "timeline": account_timeline(account=account),
-        "promises": PromiseToPay.objects.filter(account=account)[:10],
+        "promises": account_promises(account=account, today=timezone.localdate()),
         "today": timezone.localdate(),
         "can_work": request.user.has_perm("accounts.change_account"),
     }

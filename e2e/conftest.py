@@ -15,11 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import MembershipFactory, OrganizationFactory
 from escalation.tests.ledger import active_templates
+from invoices.import_services import import_batch_confirm, import_batch_create
+from invoices.models import ImportBatch
 
 CHROMIUM = Path("/usr/bin/chromium")
 try:
@@ -150,17 +153,49 @@ class Visit:
         assert not self.problems, "\n".join(self.problems)
 
 
+def _visit(browser, live_server, **context_options):
+    context = browser.new_context(base_url=live_server.url, locale="en-US", **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    try:
+        yield Visit(context.new_page())
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def visit(browser, live_server) -> Visit:
     """A fresh browser context (no cookies) on the live server, 1280 px wide."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US")
-    context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield Visit(page)
-    finally:
-        context.close()
+    yield from _visit(browser, live_server, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_visit(browser, live_server) -> Visit:
+    """The same on a phone: 375 x 812 CSS pixels (an iPhone's), touch, honouring the page's meta viewport."""
+    yield from _visit(
+        browser, live_server, viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+        has_touch=True,
+    )  # fmt: skip
+
+
+# Problems of the pages that are reported and not fixed yet: they show as warnings in the run's summary instead of
+# failing, and stop showing once fixed (then delete the entry).
+KNOWN = {
+    # templates/accounts/account_detail.html does not close {% block title %} after the account name, so the
+    # <title> (the browser tab, the history, what a screen reader announces first) holds half the page's source.
+    # Its merge form renders the help text as a <small> without an id, while Django's widget points
+    # aria-describedby at "id_target_helptext".
+    "account": {
+        "title": "account_detail.html: {% block title %} not closed",
+        "references": "account_detail.html: merge help text has no id_target_helptext id",
+    },
+    # templates/invoices/import_upload.html renders help texts as <small id="id_file_help">, while Django's
+    # widgets point aria-describedby at "id_file_helptext": screen readers never read the help.
+    "upload": {"references": "import_upload.html: help text ids are <field>_help, widgets expect _helptext"},
+    # accounts.auth_backends.RolePermissionBackend has no has_module_perms(), so the back office's index and
+    # sidebar list nothing for a member ("You don't have permission to view or edit anything.").
+    "back office index": "the back office index lists no model for members (RolePermissionBackend.has_module_perms)",
+}
 
 
 def log_in_with_keyboard(
@@ -248,3 +283,11 @@ def exports(tmp_path) -> Exports:
             found.grand_total = _money(row[-1])
     assert found.grand_total and len(found.section_totals) == 5, "the aging fixture lost its total rows"
     return found
+
+
+def import_file(organization, user, path, kind) -> None:
+    """Import an export through the import services (preview, then confirm), as a test's starting ledger."""
+    batch = import_batch_create(organization=organization, uploaded_by=user, file=ContentFile(path.read_bytes()),
+                                file_name=path.name, kind=kind)  # fmt: skip
+    assert batch.status == ImportBatch.Status.PREVIEWED, batch.issues
+    assert import_batch_confirm(batch=batch, actor=user).status == ImportBatch.Status.COMPLETED

@@ -36,8 +36,12 @@ def _organization(request):
 def due_view(request):
     if not request.user.has_perm("escalation.view_emaildraft"):
         raise PermissionDenied
-    report = accounts_due(organization=_organization(request), on_date=timezone.localdate())
-    return render(request, "escalation/due.html", {"report": report, "can_run": request.user.has_perm(START_RUN)})
+    organization = _organization(request)
+    report = accounts_due(organization=organization, on_date=timezone.localdate())
+    # The skipped rows do not carry their currency; one query for all, filtered by organization, not by ids.
+    currencies = dict(Account.objects.filter(organization=organization).values_list("pk", "currency"))
+    context = {"report": report, "currencies": currencies, "can_run": request.user.has_perm(START_RUN)}
+    return render(request, "escalation/due.html", context)
 
 
 @require_POST

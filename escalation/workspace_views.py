@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.formatting import format_day
 from accounts.models import Account, Contact
 from accounts.services import account_update, contact_suppress, contact_unsuppress, contact_update
 from accounts.tenancy import scoped, user_organization
@@ -26,7 +27,9 @@ def dashboard_view(request):
     if organization is None:
         return redirect("account-list")  # superusers without a membership: the cross-organization lists
     summary = dashboard_summary(organization=organization, on_date=timezone.localdate())
-    return render(request, "escalation/dashboard.html", {"summary": summary})
+    top = [item.account_id for item in summary["top_overdue"]]
+    currencies = dict(Account.objects.filter(organization=organization, pk__in=top).values_list("pk", "currency"))
+    return render(request, "escalation/dashboard.html", {"summary": summary, "currencies": currencies})
 
 
 def _account(request, pk: int) -> Account:
@@ -69,7 +72,7 @@ def promise_add_view(request, pk: int):
         request,
         pk,
         lambda: promise_record(account=account, actor=request.user, promised_date=promised, amount=amount),
-        f"Promise recorded: no emails until {promised.isoformat()}.",
+        f"Promise recorded: no emails until {format_day(promised, locale=account.organization.locale)}.",
     )
 
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
+BUCKET_LABELS = dict(zip(BUCKETS, ["0-30", "31-60", "61-90", "91-120", "120+"], strict=True))
 
 
 def bucket_for_days_overdue(days_overdue: int) -> str:

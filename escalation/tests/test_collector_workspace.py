@@ -33,7 +33,7 @@ def test_dashboard_shows_the_latest_totals_and_the_change(client_for, collector,
     assert summary["change"]["total"] == Decimal("1990.75") - Decimal("7430.50")
     assert len(summary["chart"]["bars"]) == 2
     html = page.content.decode()
-    assert "<svg" in html and "Outstanding as of 2025-03-31" in html and "1,990.75" in html
+    assert "<svg" in html and "Outstanding as of Mar 31, 2025" in html and "1,990.75" in html
 
 
 def test_dashboard_with_no_data_says_what_to_do(client_for, collector):

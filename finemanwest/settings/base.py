@@ -193,6 +193,8 @@ TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="USD")
+# How pages write money and dates for an organization that has not chosen its own locale (Organization.locale).
+DEFAULT_LOCALE = env("DEFAULT_LOCALE", default="en-US")
 
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
