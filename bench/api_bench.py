@@ -106,7 +106,7 @@ def _check_endpoints(base_url: str, token: str, endpoints: dict[str, list[str]])
         )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             body = json.loads(response.read())
-        print(f"  {name:20} {paths[0]:32} {response.status}, {body['count']:,} rows, {len(body['results'])} a page")
+        print(f"  {name:20} {paths[0]:32} {response.status}, {len(body['results'])} rows a page")
 
 
 def _cpu_seconds(pids: list[int]) -> dict[int, float]:
