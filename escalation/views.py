@@ -116,7 +116,8 @@ def _reviewable(request, pk: int) -> EmailDraft:
     return get_object_or_404(draft_list(user=request.user), pk=pk)
 
 
-def _report(request, action):
+def run_and_report(request, action) -> bool:
+    """Run a service call for a page; a rule it refuses becomes the page's error message. True when it ran."""
     try:
         action()
     except ValidationError as exc:
@@ -128,7 +129,7 @@ def _report(request, action):
 @require_POST
 def draft_approve_view(request, pk: int):
     draft = _reviewable(request, pk)
-    if _report(request, lambda: draft_approve(draft=draft, actor=request.user)):
+    if run_and_report(request, lambda: draft_approve(draft=draft, actor=request.user)):
         messages.success(request, f"Draft #{draft.pk} approved and queued for sending.")
     return redirect("draft-detail", pk=draft.pk)
 
@@ -138,7 +139,7 @@ def draft_reject_view(request, pk: int):
     draft = _reviewable(request, pk)
     form = DraftRejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if _report(request, lambda: draft_reject(draft=draft, actor=request.user, reason=reason)):
+    if run_and_report(request, lambda: draft_reject(draft=draft, actor=request.user, reason=reason)):
         messages.success(request, f"Draft #{draft.pk} rejected.")
     return redirect("draft-detail", pk=draft.pk)
 
@@ -149,7 +150,7 @@ def draft_edit_view(request, pk: int):
     form = DraftEditForm(request.POST)
     if not form.is_valid():
         return draft_detail_view(request, pk, edit_form=form)
-    if _report(request, lambda: draft_edit(draft=draft, actor=request.user, **form.cleaned_data)):
+    if run_and_report(request, lambda: draft_edit(draft=draft, actor=request.user, **form.cleaned_data)):
         draft.refresh_from_db()
         if draft.check_passed:
             messages.success(request, "Saved as a new revision; every figure matches the ledger.")
@@ -176,7 +177,7 @@ def draft_resolve_view(request, pk: int):
     draft = _reviewable(request, pk)
     if draft.status == EmailDraft.Status.UNKNOWN:
         was_sent = request.POST.get("was_sent") == "yes"
-        _report(
+        run_and_report(
             request,
             lambda: draft_resolve_unknown(
                 draft=draft,
@@ -186,7 +187,7 @@ def draft_resolve_view(request, pk: int):
             ),
         )
     elif draft.status == EmailDraft.Status.FAILED:
-        _report(request, lambda: draft_retry(draft=draft, actor=request.user))
+        run_and_report(request, lambda: draft_retry(draft=draft, actor=request.user))
     return redirect("draft-detail", pk=draft.pk)
 
 

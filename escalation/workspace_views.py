@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from invoices.services import invoice_set_disputed
 
 from .dashboard import dashboard_summary
 from .services import account_email_now, note_add, promise_record
+from .views import run_and_report
 
 WORK = "accounts.change_account"
 
@@ -39,11 +40,7 @@ def _account(request, pk: int) -> Account:
 
 
 def _done(request, pk: int, action, success: str):
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if run_and_report(request, action):
         messages.success(request, success)
     return redirect("account-detail", pk=pk)
 
