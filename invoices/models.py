@@ -111,6 +111,32 @@ class InvoiceAgingSnapshot(ImmutableModel):
         return sum((getattr(self, name) for name in self.BUCKET_FIELDS), Decimal("0"))
 
 
+class AgingSnapshotTotal(OrganizationOwned):
+    """An organization's snapshots of one as-of date, summed: the dashboard's aging history in one small read.
+
+    Derived data, never edited by hand. Snapshots are immutable, so the totals of a date only change when an
+    import writes that date; the import rewrites them in its own transaction, and ``aging_totals_rebuild``
+    recomputes them after snapshots were written some other way (demo data, bulk loads).
+    """
+
+    snapshot_date = models.DateField()
+    days_0_30 = models.DecimalField("0-30 days", **MONEY)
+    days_31_60 = models.DecimalField("31-60 days", **MONEY)
+    days_61_90 = models.DecimalField("61-90 days", **MONEY)
+    days_91_120 = models.DecimalField("91-120 days", **MONEY)
+    days_over_120 = models.DecimalField("over 120 days", **MONEY)
+    invoice_count = models.PositiveIntegerField(help_text="How many invoices the snapshots of this date list.")
+
+    class Meta:
+        ordering = ["-snapshot_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "snapshot_date"], name="aging_total_one_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Aging totals of {self.snapshot_date}"
+
+
 def import_upload_path(batch: "ImportBatch", filename: str) -> str:
     # The stored name never uses the uploaded one, which may hold anything.
     return f"imports/{batch.organization_id}/{batch.sha256[:2]}/{batch.sha256}.csv"

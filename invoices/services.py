@@ -1,8 +1,12 @@
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Organization
 from accounts.services import audit_event_record
 
+from .importing.apply import aging_totals_write
 from .models import Invoice
 
 
@@ -21,3 +25,14 @@ def invoice_set_disputed(*, invoice: Invoice, disputed: bool, actor=None, reason
         )
     invoice.refresh_from_db()
     return invoice
+
+
+@transaction.atomic
+def aging_totals_rebuild(*, organization: Organization, snapshot_date: datetime.date | None = None) -> None:
+    """Recompute the organization's aging totals from its snapshots (every date, or one).
+
+    Imports keep the totals up to date themselves; this is for snapshots written another way (demo data, bulk
+    loads) and for repairs. It waits for a running import of the organization, as imports wait for each other.
+    """
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    aging_totals_write(organization_id=organization.pk, snapshot_date=snapshot_date)

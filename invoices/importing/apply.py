@@ -1,8 +1,8 @@
 """Write a staged import into the ledger with a few set-based statements (the caller holds the transaction).
 
 Order matters: parent accounts, accounts, their parents, contacts, billing contacts, invoices, snapshots,
-then closing what the report no longer lists. Every statement is an upsert or guarded update, so running
-the same staged batch twice changes nothing the second time.
+the aging totals of the report's date, then closing what the report no longer lists. Every statement is an
+upsert or guarded update, so running the same staged batch twice changes nothing the second time.
 """
 
 from datetime import date, datetime
@@ -115,6 +115,7 @@ def invoice_import_apply(
             ON CONFLICT (invoice_id, snapshot_date) DO NOTHING""",
         p,
     )
+    aging_totals_write(organization_id=organization_id, snapshot_date=as_of)
     if complete and is_newest:
         # Whatever a complete, newest report no longer lists has been paid.
         execute(
@@ -125,6 +126,28 @@ def invoice_import_apply(
             p,
         )
     execute(f"DELETE FROM {STAGED} WHERE batch_id = %(batch)s", p)
+
+
+def aging_totals_write(*, organization_id: int, snapshot_date: date | None = None) -> None:
+    """Sum the organization's snapshots into its aging totals: of one as-of date, or of every date.
+
+    Recomputed from the snapshots rather than added to, so a re-import of a date (which only adds the
+    invoices that date did not list yet) and a rebuild give the same figures.
+    """
+    p = {"org": organization_id, "date": snapshot_date}
+    of_date = "" if snapshot_date is None else "AND snapshot_date = %(date)s"
+    execute(f"DELETE FROM invoices_agingsnapshottotal WHERE organization_id = %(org)s {of_date}", p)
+    execute(
+        f"""INSERT INTO invoices_agingsnapshottotal
+                (organization_id, snapshot_date, days_0_30, days_31_60, days_61_90, days_91_120, days_over_120,
+                 invoice_count)
+            SELECT %(org)s, snapshot_date, SUM(days_0_30), SUM(days_31_60), SUM(days_61_90), SUM(days_91_120),
+                   SUM(days_over_120), COUNT(*)
+            FROM invoices_invoiceagingsnapshot
+            WHERE invoice_id IN (SELECT id FROM invoices_invoice WHERE organization_id = %(org)s) {of_date}
+            GROUP BY snapshot_date""",
+        p,
+    )
 
 
 def contact_import_apply(*, batch_id: int, organization_id: int, now: datetime) -> None:
