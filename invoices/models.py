@@ -47,6 +47,8 @@ class Invoice(OrganizationOwned, TimestampedModel):
         indexes = [
             models.Index(fields=["account", "closed_at"]),
             models.Index(fields=["organization", "closed_at"]),
+            # The dashboard's DSO sums the last 90 days of invoicing.
+            models.Index(fields=["organization", "invoice_date"]),
         ]
 
     def __str__(self) -> str:
