@@ -48,7 +48,7 @@ class Skip:
 
 class Standing(NamedTuple):
     """An account's open invoices in the latest snapshot. Disputed invoices are left out of the total and the
-    days overdue."""
+    days overdue, unless every one of them is disputed: then the figures are the disputed ones."""
 
     account_id: int
     total_due: Decimal
@@ -118,7 +118,7 @@ def account_standings(*, organization: Organization, snapshot_date: datetime.dat
         output_field=IntegerField(),
     )
     # One row per account and side of the dispute line (at most two per account): plain sums instead of a
-    # filter on every aggregate.
+    # filter on every aggregate, and the disputed figures for accounts whose invoices are all disputed.
     rows = (
         InvoiceAgingSnapshot.objects.filter(
             snapshot_date=snapshot_date, invoice__organization=organization, invoice__closed_at__isnull=True
@@ -138,7 +138,7 @@ def account_standings(*, organization: Organization, snapshot_date: datetime.dat
     days_since_snapshot = (on_date - snapshot_date).days
     standings = {}
     for account_id in undisputed.keys() | disputed.keys():
-        total, _, oldest_due, worst_rank = undisputed.get(account_id, (None, 0, None, None))
+        total, _, oldest_due, worst_rank = undisputed.get(account_id) or disputed[account_id]
         by_due_date = (on_date - oldest_due).days if oldest_due else 0
         by_bucket = RANK_LOWER_BOUND[worst_rank] + days_since_snapshot if worst_rank else 0
         standings[account_id] = Standing(

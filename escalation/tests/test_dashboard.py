@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.demo import demo_data_load
 from accounts.tests.factories import MembershipFactory
-from escalation.tests.ledger import AS_OF, active_templates, owing_account
+from escalation.tests.ledger import AS_OF, TODAY, active_templates, owing_account
 from invoices.models import Invoice, InvoiceAgingSnapshot
 from invoices.tests.factories import InvoiceFactory
 from invoices.tests.import_helpers import FEBRUARY, MARCH, canonical_row, import_file
@@ -118,3 +118,16 @@ def test_dashboard_queries_do_not_grow_with_accounts_invoices_or_reports(client_
         page = client.get(reverse("home"))
     assert len(page.context["summary"]["series"]) == 12
     assert len(large.captured_queries) == len(small.captured_queries), [q["sql"] for q in large.captured_queries]
+
+
+def test_an_account_in_dispute_shows_its_days_and_balance_among_the_most_overdue(
+    client_for, collector, organization, monkeypatch
+):
+    monkeypatch.setattr("escalation.workspace_views.timezone.localdate", lambda: TODAY)
+    active_templates(organization)
+    owing_account(organization, days_overdue=75, name="Heron Dental", amount="1810.00", disputed=True)
+    owing_account(organization, days_overdue=20, name="Northwind", amount="250.00")
+    page = client_for(collector).get(reverse("home"))
+    html = page.content.decode()
+    assert "Heron Dental</a>: 75 days, 1,810.00 – Every open invoice is disputed" in html
+    assert page.context["summary"]["degrees"][3] == (3, 1)  # counted at the degree its age gives it

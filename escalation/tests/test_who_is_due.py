@@ -95,6 +95,18 @@ def test_disputed_invoices_are_left_out_of_the_total(ready):
     assert str(due["Mixed"].total_due) == "500.00" and due["Mixed"].degree == 2
 
 
+def test_an_account_with_every_invoice_disputed_shows_what_is_in_dispute(ready):
+    account = owing_account(ready, days_overdue=75, name="All disputed", amount="900.00", disputed=True)
+    from invoices.tests.factories import InvoiceAgingSnapshotFactory, InvoiceFactory
+
+    newer = InvoiceFactory(account=account, is_disputed=True, invoice_amount="100.00", total_outstanding="100.00")
+    InvoiceAgingSnapshotFactory(invoice=newer, snapshot_date=AS_OF, days_31_60="100.00", days_0_30="0")
+    report = accounts_due(organization=ready, on_date=TODAY)
+    (skipped,) = report.skipped
+    assert skipped.reason == Skip.ALL_DISPUTED
+    assert (skipped.oldest_days_overdue, str(skipped.total_due), skipped.degree) == (75, "1000.00", 3)
+
+
 def test_no_skipping_sends_the_lower_degree_first(ready):
     policy = escalation_policy_default(organization=ready)
     EscalationPolicy.objects.filter(pk=policy.pk).update(no_skipping=True)
