@@ -1,10 +1,11 @@
 """Who is due, and why: the degree of every account of an organization, from its latest aging snapshot.
 
-The heavy lifting is one aggregate query over the latest snapshot (totals, oldest due date, worst bucket
-per account, disputed and undisputed invoices apart); the per-account arithmetic then runs over those few
-thousand aggregated rows. Every other input (accounts, contacts, policies, templates, earlier drafts) is one
-query each, read as plain values rather than model instances, so the number of queries does not grow with
-the number of accounts and the time grows slowly.
+The heavy lifting is one aggregate query over the open invoices the latest snapshot lists (totals and
+oldest due date per account, disputed and undisputed invoices apart; each invoice knows the date of its
+newest snapshot, so no snapshot row is read), plus one for the worst bucket of the few invoices without a
+due date. The per-account arithmetic then runs over those few thousand aggregated rows. Every other input
+(accounts, contacts, policies, templates, earlier drafts) is one query each, read as plain values rather
+than model instances, so the number of queries does not grow with the number of accounts.
 """
 
 import datetime
@@ -15,7 +16,7 @@ from typing import NamedTuple
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
 
 from accounts.models import Account, Contact, Organization
-from invoices.models import InvoiceAgingSnapshot
+from invoices.models import Invoice, InvoiceAgingSnapshot
 from templates_app.models import EmailTemplate
 
 from .models import AccountPolicy, EmailDraft, PolicyLevel, PromiseToPay
@@ -111,30 +112,37 @@ def latest_snapshot_date(*, organization: Organization) -> datetime.date | None:
 
 def account_standings(*, organization: Organization, snapshot_date: datetime.date, on_date: datetime.date):
     """{account_id: Standing} for every account with open invoices in the snapshot of ``snapshot_date``."""
-    owing = Q(invoice__total_outstanding__gt=0)
+    # The invoices the snapshot lists are those whose newest snapshot is of that date (it is the organization's
+    # newest): no join of every snapshot row to its invoice.
+    listed = Invoice.objects.filter(
+        organization=organization, closed_at__isnull=True, last_snapshot_date=snapshot_date
+    ).order_by()
+    owing = Q(total_outstanding__gt=0)
+    # One row per account and side of the dispute line (at most two per account): plain sums instead of a
+    # filter on every aggregate, and the disputed figures for accounts whose invoices are all disputed.
+    rows = listed.values_list("account_id", "is_disputed").annotate(
+        total=Sum("total_outstanding"), invoices=Count("id"), oldest_due=Min("due_date", filter=owing)
+    )
+    # Without a due date, the worst bucket of the snapshot gives a lower bound of how overdue an invoice is.
     worst_bucket = Case(
         *(When(**{f"{name}__gt": 0}, then=Value(rank)) for name, rank in reversed(BUCKET_RANK.items())),
         default=Value(0),
         output_field=IntegerField(),
     )
-    # One row per account and side of the dispute line (at most two per account): plain sums instead of a
-    # filter on every aggregate, and the disputed figures for accounts whose invoices are all disputed.
-    rows = (
+    undated = (
         InvoiceAgingSnapshot.objects.filter(
-            snapshot_date=snapshot_date, invoice__organization=organization, invoice__closed_at__isnull=True
+            snapshot_date=snapshot_date,
+            invoice__in=listed.filter(owing, due_date__isnull=True),
         )
         .values_list("invoice__account_id", "invoice__is_disputed")
-        .annotate(
-            total=Sum("invoice__total_outstanding"),
-            invoices=Count("id"),
-            oldest_due=Min("invoice__due_date", filter=owing),
-            worst_rank=Max(worst_bucket, filter=owing & Q(invoice__due_date__isnull=True)),
-        )
+        .annotate(worst_rank=Max(worst_bucket))
         .order_by()
     )
+    worst_ranks = {(account_id, is_disputed): rank for account_id, is_disputed, rank in undated}
     undisputed, disputed = {}, {}
-    for account_id, is_disputed, *figures in rows:
-        (disputed if is_disputed else undisputed)[account_id] = figures
+    for account_id, is_disputed, total, invoices, oldest_due in rows:
+        side = disputed if is_disputed else undisputed
+        side[account_id] = (total, invoices, oldest_due, worst_ranks.get((account_id, is_disputed)))
     days_since_snapshot = (on_date - snapshot_date).days
     standings = {}
     for account_id in undisputed.keys() | disputed.keys():

@@ -72,13 +72,13 @@ def test_the_history_equals_the_snapshots_after_new_repeated_and_older_reports(
     assert (march_total, history[-1][2]) == (Decimal("1990.75") + Decimal("120.10"), 5)
 
 
-def test_demo_data_and_bulk_loads_get_their_totals(client_for, collector, organization):
+def test_demo_data_and_bulk_loads_get_their_totals_and_who_is_due(client_for, collector, organization):
     demo = demo_data_load(today=datetime.date(2026, 11, 29))
     demo_collector = MembershipFactory(organization=demo.organization).user
     assert len(_dashboard_history(client_for(demo_collector))) == 2
     assert _dashboard_history(client_for(demo_collector)) == _snapshot_sums(demo.organization)
 
-    # Snapshots written in bulk, outside an import, show once the totals are rebuilt.
+    # Snapshots written in bulk, outside an import, show once what derives from them is rebuilt.
     invoices = [InvoiceFactory(account__organization=organization) for _ in range(3)]
     InvoiceAgingSnapshot.objects.bulk_create(
         InvoiceAgingSnapshot(invoice=invoice, snapshot_date=AS_OF, days_61_90=invoice.total_outstanding)
@@ -87,10 +87,12 @@ def test_demo_data_and_bulk_loads_get_their_totals(client_for, collector, organi
     client = client_for(collector)
     assert _dashboard_history(client) == []
     out = io.StringIO()
-    call_command("aging_totals_rebuild", organization=organization.slug, stdout=out)
+    call_command("snapshot_summaries_rebuild", organization=organization.slug, stdout=out)
     assert out.getvalue().strip() == "riverbend: 1 as-of date."
     assert _dashboard_history(client) == _snapshot_sums(organization)
     assert _dashboard_history(client)[0][1]["days_61_90"] == Decimal("3751.50")
+    overdue = client.get(reverse("home")).context["summary"]["top_overdue"]
+    assert sorted(item.account_id for item in overdue) == sorted(invoice.account_id for invoice in invoices)
 
 
 def _snapshot_every_month(invoice: Invoice, months: int) -> None:

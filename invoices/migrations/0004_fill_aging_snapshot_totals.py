@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The same sums as invoices.importing.apply.aging_totals_write, for every organization at once; written out here
+# The same sums as invoices.importing.apply.snapshot_summaries_write, for every organization at once; written out here
 # so that this migration keeps doing what it did when that function changes.
 FILL = """
 INSERT INTO invoices_agingsnapshottotal

@@ -5,7 +5,7 @@ import factory
 
 from accounts.tests.factories import AccountFactory
 from invoices.models import Invoice, InvoiceAgingSnapshot
-from invoices.services import aging_totals_rebuild
+from invoices.services import snapshot_summaries_rebuild
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):
@@ -33,5 +33,5 @@ class InvoiceAgingSnapshotFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         snapshot = super()._create(model_class, *args, **kwargs)
         # As an import does in its transaction: the dashboard reads the totals, not the snapshots.
-        aging_totals_rebuild(organization=snapshot.invoice.organization, snapshot_date=snapshot.snapshot_date)
+        snapshot_summaries_rebuild(organization=snapshot.invoice.organization, snapshot_date=snapshot.snapshot_date)
         return snapshot
