@@ -67,15 +67,14 @@ def main() -> None:
     from import_bench import ensure_database
 
     ensure_database()
-    import django
-
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    # Django as a gunicorn worker has it (finemanwest.wsgi): every view loaded, the startup objects frozen.
+    import finemanwest.wsgi  # noqa: F401
     from accounts.demo import DEFAULT_TEMPLATES
     from accounts.models import Account, Membership, Organization, Role
     from invoices.services import snapshot_summaries_rebuild
