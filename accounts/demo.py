@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Account, Contact, Membership, Organization, Role
 from invoices.aging import aging_buckets
 from invoices.models import Invoice, InvoiceAgingSnapshot
+from invoices.services import snapshot_summaries_rebuild
 from templates_app.services import template_version_create
 
 DEMO_SLUG = "demo"
@@ -206,6 +207,7 @@ def _load_ledger(organization: Organization, *, today: datetime.date, rng: rando
                     )
                 )
     InvoiceAgingSnapshot.objects.bulk_create(snapshots)
+    snapshot_summaries_rebuild(organization=organization)
 
 
 def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, rng: random.Random):

@@ -30,6 +30,7 @@ def build_ledger(organization, accounts: int):
     from accounts.demo import DEFAULT_TEMPLATES
     from accounts.models import Account, Contact
     from invoices.models import Invoice, InvoiceAgingSnapshot
+    from invoices.services import snapshot_summaries_rebuild
     from templates_app.services import template_version_create
 
     for identifier, data in DEFAULT_TEMPLATES.items():
@@ -53,6 +54,7 @@ def build_ledger(organization, accounts: int):
     InvoiceAgingSnapshot.objects.bulk_create(
         InvoiceAgingSnapshot(invoice=i, snapshot_date=as_of, days_31_60=i.total_outstanding) for i in invoices
     )
+    snapshot_summaries_rebuild(organization=organization)  # written in bulk, not by an import
     return as_of
 
 

@@ -1,19 +1,22 @@
 """Who is due, and why: the degree of every account of an organization, from its latest aging snapshot.
 
-The heavy lifting is one aggregate query over the latest snapshot (totals, oldest due date, worst bucket
-per account); the per-account arithmetic then runs over those few thousand aggregated rows. Every other
-input (contacts, policies, templates, earlier drafts) is one query each, so the number of queries does not
-grow with the number of accounts.
+The heavy lifting is one aggregate query over the open invoices the latest snapshot lists (totals and
+oldest due date per account, disputed and undisputed invoices apart; each invoice knows the date of its
+newest snapshot, so no snapshot row is read), plus one for the worst bucket of the few invoices without a
+due date. The per-account arithmetic then runs over those few thousand aggregated rows. Every other input
+(accounts, contacts, policies, templates, earlier drafts) is one query each, read as plain values rather
+than model instances, so the number of queries does not grow with the number of accounts.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
 
 from accounts.models import Account, Contact, Organization
-from invoices.models import InvoiceAgingSnapshot
+from invoices.models import Invoice, InvoiceAgingSnapshot
 from templates_app.models import EmailTemplate
 
 from .models import AccountPolicy, EmailDraft, PolicyLevel, PromiseToPay
@@ -44,8 +47,10 @@ class Skip:
     COOLDOWN = "Cooldown since the last email is not over"
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
+    """An account's open invoices in the latest snapshot. Disputed invoices are left out of the total and the
+    days overdue, unless every one of them is disputed: then the figures are the disputed ones."""
+
     account_id: int
     total_due: Decimal
     open_invoices: int
@@ -53,7 +58,7 @@ class Standing:
     oldest_days_overdue: int
 
 
-@dataclass
+@dataclass(slots=True)
 class DueAccount:
     account_id: int
     account_name: str
@@ -70,7 +75,7 @@ class DueAccount:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SkippedAccount:
     account_id: int
     account_name: str
@@ -107,37 +112,48 @@ def latest_snapshot_date(*, organization: Organization) -> datetime.date | None:
 
 def account_standings(*, organization: Organization, snapshot_date: datetime.date, on_date: datetime.date):
     """{account_id: Standing} for every account with open invoices in the snapshot of ``snapshot_date``."""
-    counted = Q(invoice__is_disputed=False)
-    owing = counted & Q(invoice__total_outstanding__gt=0)
+    # The invoices the snapshot lists are those whose newest snapshot is of that date (it is the organization's
+    # newest): no join of every snapshot row to its invoice.
+    listed = Invoice.objects.filter(
+        organization=organization, closed_at__isnull=True, last_snapshot_date=snapshot_date
+    ).order_by()
+    owing = Q(total_outstanding__gt=0)
+    # One row per account and side of the dispute line (at most two per account): plain sums instead of a
+    # filter on every aggregate, and the disputed figures for accounts whose invoices are all disputed.
+    rows = listed.values_list("account_id", "is_disputed").annotate(
+        total=Sum("total_outstanding"), invoices=Count("id"), oldest_due=Min("due_date", filter=owing)
+    )
+    # Without a due date, the worst bucket of the snapshot gives a lower bound of how overdue an invoice is.
     worst_bucket = Case(
         *(When(**{f"{name}__gt": 0}, then=Value(rank)) for name, rank in reversed(BUCKET_RANK.items())),
         default=Value(0),
         output_field=IntegerField(),
     )
-    rows = (
+    undated = (
         InvoiceAgingSnapshot.objects.filter(
-            snapshot_date=snapshot_date, invoice__organization=organization, invoice__closed_at__isnull=True
+            snapshot_date=snapshot_date,
+            invoice__in=listed.filter(owing, due_date__isnull=True),
         )
-        .values("invoice__account_id")
-        .annotate(
-            total_due=Sum("invoice__total_outstanding", filter=counted),
-            open_invoices=Count("id", filter=counted),
-            disputed_invoices=Count("id", filter=Q(invoice__is_disputed=True)),
-            oldest_due=Min("invoice__due_date", filter=owing & Q(invoice__due_date__isnull=False)),
-            worst_rank=Max(worst_bucket, filter=owing & Q(invoice__due_date__isnull=True)),
-        )
+        .values_list("invoice__account_id", "invoice__is_disputed")
+        .annotate(worst_rank=Max(worst_bucket))
+        .order_by()
     )
+    worst_ranks = {(account_id, is_disputed): rank for account_id, is_disputed, rank in undated}
+    undisputed, disputed = {}, {}
+    for account_id, is_disputed, total, invoices, oldest_due in rows:
+        side = disputed if is_disputed else undisputed
+        side[account_id] = (total, invoices, oldest_due, worst_ranks.get((account_id, is_disputed)))
     days_since_snapshot = (on_date - snapshot_date).days
     standings = {}
-    for row in rows:
-        by_due_date = (on_date - row["oldest_due"]).days if row["oldest_due"] else 0
-        rank = row["worst_rank"] or 0
-        by_bucket = RANK_LOWER_BOUND[rank] + days_since_snapshot if rank else 0
-        standings[row["invoice__account_id"]] = Standing(
-            account_id=row["invoice__account_id"],
-            total_due=Decimal(row["total_due"] or 0).quantize(CENT),
-            open_invoices=row["open_invoices"],
-            disputed_invoices=row["disputed_invoices"],
+    for account_id in undisputed.keys() | disputed.keys():
+        total, _, oldest_due, worst_rank = undisputed.get(account_id) or disputed[account_id]
+        by_due_date = (on_date - oldest_due).days if oldest_due else 0
+        by_bucket = RANK_LOWER_BOUND[worst_rank] + days_since_snapshot if worst_rank else 0
+        standings[account_id] = Standing(
+            account_id=account_id,
+            total_due=Decimal(total or 0).quantize(CENT),
+            open_invoices=undisputed[account_id][1] if account_id in undisputed else 0,
+            disputed_invoices=disputed[account_id][1] if account_id in disputed else 0,
             oldest_days_overdue=max(by_due_date, by_bucket, 0),
         )
     return standings
@@ -174,16 +190,24 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
     settings = collection_settings_get(organization=organization)
     standings = account_standings(organization=organization, snapshot_date=snapshot_date, on_date=on_date)
     # Filtered by organization, not by a list of thousands of ids: one indexed join instead of a huge IN.
-    accounts = {a.pk: a for a in Account.objects.filter(organization=organization) if a.pk in standings}
+    accounts = {
+        row[0]: row
+        for row in Account.objects.filter(organization=organization)
+        .values_list("pk", "account_name", "client_id", "currency", "escalation_paused")
+        .order_by()
+    }
     per_account_levels, default_levels, default_no_skipping = _levels_by_account(organization)
     templates = dict(
         EmailTemplate.objects.filter(organization=organization, is_active=True).values_list("identifier", "pk")
     )
     billing = {
-        c.account_id: c
-        for c in Contact.objects.filter(account__organization=organization, is_billing=True).only(
-            "id", "account_id", "email", "suppressed_at"
+        account_id: (contact_id, email, suppressed)
+        for account_id, contact_id, email, suppressed in Contact.objects.filter(
+            account__organization=organization, is_billing=True
         )
+        .annotate(suppressed=ExpressionWrapper(Q(suppressed_at__isnull=False), output_field=BooleanField()))
+        .values_list("account_id", "pk", "email", "suppressed")
+        .order_by()  # at most one billing contact per account
     }
     drafted = set(
         EmailDraft.objects.filter(organization=organization, snapshot_date=snapshot_date).values_list(
@@ -203,8 +227,8 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
         .annotate(last_at=Max("created_at"), top_degree=Max("degree"))
     }
 
-    for account_id, standing in sorted(standings.items(), key=lambda item: accounts[item[0]].account_name):
-        account = accounts[account_id]
+    for account_id, standing in sorted(standings.items(), key=lambda item: (accounts[item[0]][1], item[0])):
+        _, account_name, client_id, currency, paused = accounts[account_id]
         levels, no_skipping = per_account_levels.get(account_id, (default_levels, default_no_skipping[None]))
         level = _degree_for(standing.oldest_days_overdue, levels)
         if level is not None and no_skipping:
@@ -213,46 +237,44 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
                 level = next((lv for lv in levels if lv.degree == allowed), level)
         degree = level.degree if level else 0
 
-        def skip(reason: str, *, account=account, standing=standing, degree=degree) -> None:
-            report.skipped.append(
-                SkippedAccount(account.pk, account.account_name, account.client_id, degree,
-                               standing.oldest_days_overdue, standing.total_due, reason)
-            )  # fmt: skip
-
-        contact = billing.get(account_id)
+        contact_id, email, suppressed = billing.get(account_id, (None, "", False))
         last = history.get(account_id)
-        if account.escalation_paused:
-            skip(Skip.PAUSED)
+        if paused:
+            reason = Skip.PAUSED
         elif account_id in promises:
-            skip(f"{Skip.PROMISED} by {promises[account_id].isoformat()}")
+            reason = f"{Skip.PROMISED} by {promises[account_id].isoformat()}"
         elif standing.open_invoices == 0 and standing.disputed_invoices:
-            skip(Skip.ALL_DISPUTED)
+            reason = Skip.ALL_DISPUTED
         elif level is None:
-            skip(Skip.NOTHING_OVERDUE)
+            reason = Skip.NOTHING_OVERDUE
         elif standing.total_due < settings.small_balance_tolerance:
-            skip(Skip.UNDER_TOLERANCE)
+            reason = Skip.UNDER_TOLERANCE
         elif standing.total_due < level.min_balance:
-            skip(Skip.BELOW_LEVEL_MINIMUM)
+            reason = Skip.BELOW_LEVEL_MINIMUM
         elif level.template_identifier not in templates:
-            skip(f"{Skip.NO_TEMPLATE} ({level.template_identifier})")
-        elif contact is None or not contact.email:
-            skip(Skip.NO_CONTACT)
-        elif contact.suppressed_at is not None:
-            skip(Skip.SUPPRESSED)
+            reason = f"{Skip.NO_TEMPLATE} ({level.template_identifier})"
+        elif not email:
+            reason = Skip.NO_CONTACT
+        elif suppressed:
+            reason = Skip.SUPPRESSED
         elif (account_id, degree) in drafted:
-            skip(Skip.ALREADY_DRAFTED)
+            reason = Skip.ALREADY_DRAFTED
         elif last and (on_date - last["last_at"].date()).days < level.cooldown_days:
-            skip(f"{Skip.COOLDOWN} (last email {last['last_at'].date().isoformat()}, {level.cooldown_days} days)")
+            reason = f"{Skip.COOLDOWN} (last email {last['last_at'].date().isoformat()}, {level.cooldown_days} days)"
         else:
             report.due.append(
                 DueAccount(
-                    account_id=account_id, account_name=account.account_name, client_id=account.client_id,
-                    degree=degree, oldest_days_overdue=standing.oldest_days_overdue, total_due=standing.total_due,
-                    currency=account.currency, open_invoices=standing.open_invoices,
-                    template_id=templates[level.template_identifier], contact_id=contact.pk,
-                    recipient_email=contact.email,
+                    account_id=account_id, account_name=account_name, client_id=client_id, degree=degree,
+                    oldest_days_overdue=standing.oldest_days_overdue, total_due=standing.total_due,
+                    currency=currency, open_invoices=standing.open_invoices,
+                    template_id=templates[level.template_identifier], contact_id=contact_id, recipient_email=email,
                     requires_approval=level.requires_approval or degree in settings.approval_required_degrees,
                     reason=f"Oldest balance {standing.oldest_days_overdue} days overdue: degree {degree}",
                 )
             )  # fmt: skip
+            continue
+        report.skipped.append(
+            SkippedAccount(account_id, account_name, client_id, degree, standing.oldest_days_overdue,
+                           standing.total_due, reason)
+        )  # fmt: skip
     return report

@@ -31,6 +31,12 @@ class Invoice(OrganizationOwned, TimestampedModel):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the invoice no longer appears in a newer aging report (paid)."
     )
+    last_snapshot_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The as-of date of the newest aging report that lists the invoice; written with the snapshots.",
+    )
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -47,6 +53,14 @@ class Invoice(OrganizationOwned, TimestampedModel):
         indexes = [
             models.Index(fields=["account", "closed_at"]),
             models.Index(fields=["organization", "closed_at"]),
+            # The dashboard's DSO sums the last 90 days of invoicing.
+            models.Index(fields=["organization", "invoice_date"]),
+            # Who is due reads the worst aging bucket of these few invoices (no due date to count from).
+            models.Index(
+                fields=["organization"],
+                condition=Q(due_date__isnull=True, closed_at__isnull=True),
+                name="invoice_open_without_due_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +82,12 @@ class Invoice(OrganizationOwned, TimestampedModel):
                 self.organization_id = account_org
             elif self.organization_id != account_org:
                 raise ValidationError("An invoice and its account must belong to the same organization.")
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # The newest snapshot date is written in SQL along with the snapshots: a copy of the invoice loaded
+            # before an import must not put back the date it had then.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "last_snapshot_date"
+            ]
         super().save(*args, **kwargs)
 
 
@@ -109,6 +129,32 @@ class InvoiceAgingSnapshot(ImmutableModel):
     @property
     def total(self) -> Decimal:
         return sum((getattr(self, name) for name in self.BUCKET_FIELDS), Decimal("0"))
+
+
+class AgingSnapshotTotal(OrganizationOwned):
+    """An organization's snapshots of one as-of date, summed: the dashboard's aging history in one small read.
+
+    Derived data, never edited by hand. Snapshots are immutable, so the totals of a date only change when an
+    import writes that date; the import rewrites them in its own transaction, and ``snapshot_summaries_rebuild``
+    recomputes them after snapshots were written some other way (demo data, bulk loads).
+    """
+
+    snapshot_date = models.DateField()
+    days_0_30 = models.DecimalField("0-30 days", **MONEY)
+    days_31_60 = models.DecimalField("31-60 days", **MONEY)
+    days_61_90 = models.DecimalField("61-90 days", **MONEY)
+    days_91_120 = models.DecimalField("91-120 days", **MONEY)
+    days_over_120 = models.DecimalField("over 120 days", **MONEY)
+    invoice_count = models.PositiveIntegerField(help_text="How many invoices the snapshots of this date list.")
+
+    class Meta:
+        ordering = ["-snapshot_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "snapshot_date"], name="aging_total_one_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Aging totals of {self.snapshot_date}"
 
 
 def import_upload_path(batch: "ImportBatch", filename: str) -> str:

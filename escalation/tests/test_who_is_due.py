@@ -1,6 +1,7 @@
 """Who is due today, at which degree, and why the others are skipped."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -93,6 +94,50 @@ def test_disputed_invoices_are_left_out_of_the_total(ready):
     InvoiceAgingSnapshotFactory(invoice=disputed, snapshot_date=AS_OF, days_over_120="900.00", days_0_30="0")
     due, _ = _due(ready)
     assert str(due["Mixed"].total_due) == "500.00" and due["Mixed"].degree == 2
+
+
+def test_an_account_with_every_invoice_disputed_shows_what_is_in_dispute(ready):
+    account = owing_account(ready, days_overdue=75, name="All disputed", amount="900.00", disputed=True)
+    from invoices.tests.factories import InvoiceAgingSnapshotFactory, InvoiceFactory
+
+    newer = InvoiceFactory(account=account, is_disputed=True, invoice_amount="100.00", total_outstanding="100.00")
+    InvoiceAgingSnapshotFactory(invoice=newer, snapshot_date=AS_OF, days_31_60="100.00", days_0_30="0")
+    report = accounts_due(organization=ready, on_date=TODAY)
+    (skipped,) = report.skipped
+    assert skipped.reason == Skip.ALL_DISPUTED
+    assert (skipped.oldest_days_overdue, str(skipped.total_due), skipped.degree) == (75, "1000.00", 3)
+
+
+def test_only_the_invoices_of_the_latest_report_count(ready):
+    from invoices.tests.import_helpers import FEBRUARY, MARCH, canonical_row, import_file
+
+    def standing():
+        report = accounts_due(organization=ready, on_date=datetime.date(2025, 4, 2))
+        return report.snapshot_date, {a.account_name: a.total_due for a in [*report.due, *report.skipped]}
+
+    import_file(ready, FEBRUARY)
+    import_file(ready, MARCH[:1], is_complete_report=False)  # lists one invoice; the others stay open
+    assert standing() == (datetime.date(2025, 3, 31), {"Northwind Traders": Decimal("1250.50")})
+    older = [
+        canonical_row("C-1", "Northwind Traders", "", "INV-2", "2025-01-06", "1250.50", "2025-01-31"),
+        canonical_row("C-2", "Blue Heron Dental", "", "INV-3", "2024-11-20", "2310.00", "2025-01-31"),
+    ]
+    import_file(ready, older)
+    assert standing() == (datetime.date(2025, 3, 31), {"Northwind Traders": Decimal("1250.50")})
+    import_file(ready, MARCH[1:2], is_complete_report=False)  # the same date, one more invoice
+    assert standing()[1] == {"Northwind Traders": Decimal("1250.50"), "Blue Heron Dental": Decimal("810.00")}
+
+
+def test_an_invoice_saved_from_a_copy_loaded_before_the_latest_report_stays_in_it(ready):
+    from invoices.tests.factories import InvoiceAgingSnapshotFactory
+
+    account = owing_account(ready, days_overdue=45, name="Northwind")
+    copy = account.invoices.get()
+    InvoiceAgingSnapshotFactory(invoice=copy, snapshot_date=AS_OF + datetime.timedelta(days=1))
+    copy.invoice_amount = copy.total_outstanding
+    copy.save()
+    due, _ = _due(ready)
+    assert due["Northwind"].total_due == Decimal("1000.00")
 
 
 def test_no_skipping_sends_the_lower_degree_first(ready):

@@ -1,8 +1,9 @@
 """Write a staged import into the ledger with a few set-based statements (the caller holds the transaction).
 
 Order matters: parent accounts, accounts, their parents, contacts, billing contacts, invoices, snapshots,
-then closing what the report no longer lists. Every statement is an upsert or guarded update, so running
-the same staged batch twice changes nothing the second time.
+what is derived from the snapshots of the report's date, then closing what the report no longer lists. Every
+statement is an upsert or guarded update, so running the same staged batch twice changes nothing the second
+time.
 """
 
 from datetime import date, datetime
@@ -85,16 +86,16 @@ def invoice_import_apply(
     execute(
         f"""INSERT INTO invoices_invoice
                 (organization_id, account_id, invoice_no, invoice_date, due_date, invoice_amount,
-                 total_outstanding, is_disputed, closed_at, created_at, updated_at)
+                 total_outstanding, is_disputed, closed_at, last_snapshot_date, created_at, updated_at)
             SELECT %(org)s, a.id, s.invoice_no, s.invoice_date, s.due_date, s.invoice_amount, s.total_outstanding,
-                   %(no)s, %(closed_if_older)s, %(now)s, %(now)s
+                   %(no)s, %(closed_if_older)s, %(as_of)s, %(now)s, %(now)s
             FROM {STAGED} s
             JOIN accounts_account a ON a.organization_id = %(org)s AND a.client_id = s.client_id
             WHERE s.batch_id = %(batch)s
             ON CONFLICT (organization_id, invoice_no) DO UPDATE SET
                 invoice_date = excluded.invoice_date, due_date = excluded.due_date,
                 invoice_amount = excluded.invoice_amount, total_outstanding = excluded.total_outstanding,
-                closed_at = NULL, updated_at = excluded.updated_at
+                closed_at = NULL, last_snapshot_date = excluded.last_snapshot_date, updated_at = excluded.updated_at
             WHERE %(newest)s AND (
                 invoices_invoice.invoice_date <> excluded.invoice_date
                 OR {differs("invoices_invoice.due_date", "excluded.due_date")}
@@ -115,6 +116,7 @@ def invoice_import_apply(
             ON CONFLICT (invoice_id, snapshot_date) DO NOTHING""",
         p,
     )
+    snapshot_summaries_write(organization_id=organization_id, snapshot_date=as_of)
     if complete and is_newest:
         # Whatever a complete, newest report no longer lists has been paid.
         execute(
@@ -125,6 +127,46 @@ def invoice_import_apply(
             p,
         )
     execute(f"DELETE FROM {STAGED} WHERE batch_id = %(batch)s", p)
+
+
+def snapshot_summaries_write(*, organization_id: int, snapshot_date: date | None = None) -> None:
+    """Bring what is derived from the organization's snapshots in line with them, for one as-of date or all:
+    the aging totals of each date, and each invoice's newest snapshot date.
+
+    Recomputed from the snapshots rather than added to, so a re-import of a date (which only adds the
+    invoices that date did not list yet), an older report and a rebuild all give the same result.
+    """
+    p = {"org": organization_id, "date": snapshot_date}
+    of_date = "" if snapshot_date is None else "AND snapshot_date = %(date)s"
+    execute(f"DELETE FROM invoices_agingsnapshottotal WHERE organization_id = %(org)s {of_date}", p)
+    execute(
+        f"""INSERT INTO invoices_agingsnapshottotal
+                (organization_id, snapshot_date, days_0_30, days_31_60, days_61_90, days_91_120, days_over_120,
+                 invoice_count)
+            SELECT %(org)s, snapshot_date, SUM(days_0_30), SUM(days_31_60), SUM(days_61_90), SUM(days_91_120),
+                   SUM(days_over_120), COUNT(*)
+            FROM invoices_invoiceagingsnapshot
+            WHERE invoice_id IN (SELECT id FROM invoices_invoice WHERE organization_id = %(org)s) {of_date}
+            GROUP BY snapshot_date""",
+        p,
+    )
+    if snapshot_date is not None:
+        # Only a later date moves an invoice's newest snapshot date: an older report leaves it. (An import has
+        # set it already for the invoices it inserted or changed; these are the ones listed again unchanged.)
+        execute(
+            """UPDATE invoices_invoice SET last_snapshot_date = %(date)s
+               WHERE organization_id = %(org)s
+                 AND (last_snapshot_date IS NULL OR last_snapshot_date < %(date)s)
+                 AND id IN (SELECT invoice_id FROM invoices_invoiceagingsnapshot WHERE snapshot_date = %(date)s)""",
+            p,
+        )
+        return
+    newest = "(SELECT MAX(snapshot_date) FROM invoices_invoiceagingsnapshot WHERE invoice_id = invoices_invoice.id)"
+    execute(
+        f"""UPDATE invoices_invoice SET last_snapshot_date = {newest}
+            WHERE organization_id = %(org)s AND {differs("last_snapshot_date", newest)}""",
+        p,
+    )
 
 
 def contact_import_apply(*, batch_id: int, organization_id: int, now: datetime) -> None:

@@ -5,6 +5,7 @@ import factory
 
 from accounts.tests.factories import AccountFactory
 from invoices.models import Invoice, InvoiceAgingSnapshot
+from invoices.services import snapshot_summaries_rebuild
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):
@@ -27,3 +28,10 @@ class InvoiceAgingSnapshotFactory(factory.django.DjangoModelFactory):
     invoice = factory.SubFactory(InvoiceFactory)
     snapshot_date = datetime.date(2025, 2, 28)
     days_0_30 = factory.SelfAttribute("invoice.total_outstanding")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        snapshot = super()._create(model_class, *args, **kwargs)
+        # As an import does in its transaction: the dashboard reads the totals, not the snapshots.
+        snapshot_summaries_rebuild(organization=snapshot.invoice.organization, snapshot_date=snapshot.snapshot_date)
+        return snapshot
