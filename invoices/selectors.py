@@ -1,10 +1,12 @@
 from decimal import Decimal
 
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import Account
 
 from .models import Invoice, InvoiceAgingSnapshot
+
+BUCKETS = InvoiceAgingSnapshot.BUCKET_FIELDS
 
 
 def account_invoices_with_latest_aging(*, account: Account) -> QuerySet[Invoice]:
@@ -25,19 +27,16 @@ def aging_totals_by_account(*, account_ids: list[int]) -> dict[int, dict[str, De
 
     Accounts with no open snapshotted invoice are absent; callers show them as all zeros.
     """
-    latest_date = InvoiceAgingSnapshot.objects.filter(invoice=OuterRef("invoice_id")).order_by("-snapshot_date")
+    latest = FilteredRelation("snapshots", condition=Q(snapshots__snapshot_date=F("last_snapshot_date")))
     rows = (
-        InvoiceAgingSnapshot.objects.filter(
-            invoice__account_id__in=account_ids,
-            invoice__closed_at__isnull=True,
-            snapshot_date=Subquery(latest_date.values("snapshot_date")[:1]),
-        )
-        .values("invoice__account_id")
-        .annotate(as_of=Max("snapshot_date"), **{name: Sum(name) for name in InvoiceAgingSnapshot.BUCKET_FIELDS})
+        Invoice.objects.filter(account_id__in=account_ids, closed_at__isnull=True, last_snapshot_date__isnull=False)
+        .annotate(latest=latest)
+        .values("account_id")
+        .annotate(as_of=Max("last_snapshot_date"), **{name: Sum(f"latest__{name}") for name in BUCKETS})
         .order_by()
     )
     totals = {}
     for row in rows:
-        buckets = {name: row[name] for name in InvoiceAgingSnapshot.BUCKET_FIELDS}
-        totals[row["invoice__account_id"]] = {"as_of": row["as_of"], **buckets, "total": sum(buckets.values())}
+        buckets = {name: row[name] or Decimal("0.00") for name in BUCKETS}
+        totals[row["account_id"]] = {"as_of": row["as_of"], **buckets, "total": sum(buckets.values())}
     return totals
