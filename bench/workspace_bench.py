@@ -127,6 +127,8 @@ def main() -> None:
     pages = {
         "dashboard": reverse("home"),
         "accounts list": reverse("account-list") + "?sort=outstanding",
+        "list, 91-120": reverse("account-list") + "?sort=outstanding&bucket=days_91_120",
+        "list, search": reverse("account-list") + "?q=Customer+42",
         "account page": reverse("account-detail", args=[busiest.pk]),
     }
     for name, url in pages.items():
