@@ -70,6 +70,11 @@ def format_day(day: datetime.date, *, locale: str | None = None) -> str:
     return format_date(day, "medium", locale=babel_locale(locale or active_locale()))
 
 
+def format_month(day: datetime.date, *, locale: str | None = None) -> str:
+    """A month for a chart's axis: "Mar 25", "März 25", "mars 25"."""
+    return format_date(day, "MMM yy", locale=babel_locale(locale or active_locale()))
+
+
 def format_moment(moment: datetime.datetime, *, locale: str | None = None) -> str:
     """A date and time of day as the locale joins them ("Mar 31, 2025, 2:05 PM", "31.03.2025, 14:05"); the caller
     converts it to the time zone to show first."""

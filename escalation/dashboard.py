@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from accounts.formatting import format_money, format_month
 from accounts.models import Organization
 from invoices.models import AgingSnapshotTotal, ImportBatch, Invoice, InvoiceAgingSnapshot
 
@@ -35,8 +36,8 @@ def _aging_by_date(organization: Organization, months: int = 12) -> list[dict]:
     return series
 
 
-def aging_chart(series: list[dict]) -> dict:
-    """Stacked bars as SVG rectangles: drawn on the server, no script and no CDN."""
+def aging_chart(series: list[dict], *, locale: str | None = None) -> dict:
+    """Stacked bars as SVG rectangles: drawn on the server, no script and no CDN; labels in ``locale``."""
     if not series:
         return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
     peak = max((point["total"] for point in series), default=Decimal(1)) or Decimal(1)
@@ -54,7 +55,7 @@ def aging_chart(series: list[dict]) -> dict:
                     "y": round(y, 1),
                     "height": round(height, 1),
                     "colour": BUCKET_COLOURS[name],
-                    "label": f"{BUCKET_LABELS[name]} days: {value:,.2f}",
+                    "label": f"{BUCKET_LABELS[name]} days: {format_money(value, locale=locale)}",
                 }
             )
         bars.append(
@@ -62,7 +63,7 @@ def aging_chart(series: list[dict]) -> dict:
                 "x": round(index * slot + slot * 0.15, 1),
                 "width": round(slot * 0.7, 1),
                 "rects": rects,
-                "label": point["date"].strftime("%b %y"),
+                "label": format_month(point["date"], locale=locale),
                 "label_x": round(index * slot + slot / 2, 1),
             }
         )
@@ -97,7 +98,7 @@ def dashboard_summary(*, organization: Organization, on_date: datetime.date) -> 
         "previous": previous,
         "change": change,
         "series": series,
-        "chart": aging_chart(series),
+        "chart": aging_chart(series, locale=organization.locale),
         "bucket_labels": BUCKET_LABELS,
         "dso": dso,
         "degrees": [(degree, degrees.get(degree, 0)) for degree in range(0, 6)],

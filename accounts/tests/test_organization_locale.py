@@ -116,3 +116,14 @@ def test_pages_format_money_and_dates_only_through_the_localized_filter():
         if found:
             by_hand[path.relative_to(TEMPLATES).as_posix()] = found
     assert by_hand == {}
+
+
+def test_the_dashboard_chart_speaks_the_organizations_locale(client_for, collector, organization):
+    Organization.objects.filter(pk=organization.pk).update(locale="de-DE")
+    owing_account(organization, days_overdue=100, amount="12345.60", name="Northwind")
+
+    chart = client_for(collector).get(reverse("home")).context["summary"]["chart"]
+
+    labels = [rect["label"] for bar in chart["bars"] for rect in bar["rects"]]
+    assert "91-120 days: 12.345,60" in labels
+    assert [bar["label"] for bar in chart["bars"]] == ["Feb. 25"]  # the ledger's snapshot, 28 Feb 2025
