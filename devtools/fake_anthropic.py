@@ -52,12 +52,11 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType
 from typing import Any, overload
 from urllib.parse import urlsplit
 
-from devtools.local_server import CloseWithoutAnswer, TrackingHTTPServer
+from devtools.local_server import CloseWithoutAnswer, LocalHandler, TrackingHTTPServer
 
 __all__ = ["FakeAnthropic", "Fault", "RecordedRequest", "RequestLog", "collection_email_responder"]
 
@@ -513,31 +512,9 @@ class _Server(TrackingHTTPServer):
         super().__init__(fake, _Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's connection pool expects
+class _Handler(LocalHandler):
     server_version = "FakeAnthropic/1.0"
-    sys_version = ""
     server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("FakeAnthropic: " + format, *args)
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_PUT(self) -> None:
-        self._dispatch()
-
-    def do_PATCH(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    # ------------------------------------------------------------------------------------------------ plumbing
 
     @property
     def fake(self) -> FakeAnthropic:
@@ -564,20 +541,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_error(404, "not_found_error", f"Not found: {self.command} {path}")
         except CloseWithoutAnswer:
             self.close_connection = True
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("transfer-encoding", "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, body: bytes, content_type: str, headers: Sequence[tuple[str, str]] = ()) -> None:
         self.send_response(status)

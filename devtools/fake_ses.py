@@ -106,7 +106,6 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -118,7 +117,7 @@ from moto.server import ThreadedMotoServer
 from moto.ses.models import Message, RawMessage, ses_backends
 from werkzeug.serving import make_server
 
-from devtools.local_server import CloseWithoutAnswer, TrackingHTTPServer
+from devtools.local_server import CloseWithoutAnswer, LocalHandler, TrackingHTTPServer
 
 __all__ = ["FakeSES", "ProxiedRequest", "SESFault", "SentMessage"]
 
@@ -385,26 +384,9 @@ class _ProxyServer(TrackingHTTPServer):
         super().__init__(fake, _ProxyHandler)
 
 
-class _ProxyHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+class _ProxyHandler(LocalHandler):
     server_version = "FakeSES/1.0"
-    sys_version = ""
     server: _ProxyServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("FakeSES: " + format, *args)
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_PUT(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
 
     @property
     def fake(self) -> FakeSES:
@@ -453,20 +435,6 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("transfer-encoding", "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _forward(self, raw: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         host, port = self.fake._moto_address()

@@ -77,3 +77,51 @@ class TrackingHTTPServer(ThreadingHTTPServer):
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         return [thread for thread in threads if thread.is_alive()]
+
+
+class LocalHandler(BaseHTTPRequestHandler):
+    """What both fakes' request handlers share: keep-alive HTTP/1.1, every method sent to ``_dispatch``, bodies read
+    whether sized or chunked, and quiet logging. A subclass sets ``server_version`` and writes ``_dispatch``."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' connection pools expect
+    sys_version = ""
+    server: TrackingHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug(self.server_version + ": " + format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def fake(self) -> Any:
+        return self.server.fake
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
