@@ -97,12 +97,7 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         """Send a failed draft again (approved drafts are sent by themselves)."""
-        draft = self.get_object()
-        if draft.status != EmailDraft.Status.FAILED:
-            raise ValidationError(
-                f"Only a failed draft is sent again by hand; this one is {draft.get_status_display()}."
-            )
-        return Response(DraftSerializer(draft_retry(draft=draft, actor=request.user)).data)
+        return Response(DraftSerializer(draft_retry(draft=self.get_object(), actor=request.user)).data)
 
     @extend_schema(request=ResolveSerializer, responses=DraftSerializer)
     @action(detail=True, methods=["post"])
@@ -111,10 +106,6 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
         draft = self.get_object()
         body = ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if draft.status != EmailDraft.Status.UNKNOWN:
-            raise ValidationError(
-                f"Only a draft whose sending is unknown is resolved; this one is {draft.get_status_display()}."
-            )
         return Response(
             DraftSerializer(draft_resolve_unknown(draft=draft, actor=request.user, **body.validated_data)).data
         )

@@ -180,7 +180,12 @@ def drafts_reconcile_sending(*, now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def draft_resolve_unknown(*, draft: EmailDraft, actor, was_sent: bool, message_id: str = "") -> EmailDraft:
+    """A person says what happened to a draft whose sending is unknown (the worker died mid-send)."""
     draft = _locked(draft.pk)
+    if draft.status != S.UNKNOWN:  # a draft still sending must not be declared sent under the worker's feet
+        raise ValidationError(
+            f"Only a draft whose sending is unknown is resolved; this one is {draft.get_status_display()}."
+        )
     if was_sent:
         return draft_transition(draft, S.SENT, actor=actor, reason="Confirmed sent by a person.",
                                 ses_message_id=message_id or draft.ses_message_id, sent_at=timezone.now())  # fmt: skip
@@ -191,5 +196,7 @@ def draft_resolve_unknown(*, draft: EmailDraft, actor, was_sent: bool, message_i
 def draft_retry(*, draft: EmailDraft, actor) -> EmailDraft:
     """A person sends a failed draft again."""
     draft = _locked(draft.pk)
+    if draft.status != S.FAILED:  # approved drafts are sent by themselves; anything else was never refused
+        raise ValidationError(f"Only a failed draft is sent again by hand; this one is {draft.get_status_display()}.")
     queue_for_sending(draft, actor=actor)
     return draft

@@ -132,3 +132,27 @@ def test_a_run_for_chosen_accounts_drafts_only_theirs(api, organization, other_o
     refused = api.post(reverse("api:run-list"), {"accounts": [theirs.pk]}, format="json")
     assert refused.status_code == 400 and str(theirs.pk) in refused.json()["error"]["message"]
     assert Account.objects.filter(organization=organization).count() == 2
+
+
+def test_a_draft_still_sending_cannot_be_declared_sent(api, django_capture_on_commit_callbacks):
+    draft_id = _approved_draft(api, django_capture_on_commit_callbacks, ending_in=EmailDraft.Status.SENDING)
+
+    response = api.post(reverse("api:draft-resolve", args=[draft_id]), {"was_sent": True})
+
+    assert response.status_code == 400 and "unknown" in response.json()["error"]["message"]
+    assert EmailDraft.objects.get().status == EmailDraft.Status.SENDING
+
+
+def test_the_services_refuse_to_resend_or_resolve_out_of_turn(api, collector, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from escalation.delivery.services import draft_resolve_unknown, draft_retry
+
+    draft_id = _approved_draft(api, django_capture_on_commit_callbacks, ending_in=EmailDraft.Status.SENDING)
+    draft = EmailDraft.objects.get(pk=draft_id)
+
+    with pytest.raises(ValidationError, match="Only a failed draft"):
+        draft_retry(draft=draft, actor=collector)
+    with pytest.raises(ValidationError, match="unknown is resolved"):
+        draft_resolve_unknown(draft=draft, actor=collector, was_sent=True)
+    assert EmailDraft.objects.get().status == EmailDraft.Status.SENDING and mail.outbox == []
