@@ -2,14 +2,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin, ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from accounts.permissions import has_perm
-from accounts.tenancy import scoped, user_organization
+from accounts.tenancy import user_organization
 
 from .degree import accounts_due
 from .delivery.services import draft_approve, draft_edit, draft_reject, draft_resolve_unknown, draft_retry
@@ -50,21 +49,11 @@ class RunViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, viewse
 
     @extend_schema(request=RunStartSerializer, responses={201: RunSerializer})
     def create(self, request):
-        body = RunStartSerializer(data=request.data)
+        body = RunStartSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        requested = body.validated_data.get("accounts")
-        account_ids = None
-        if requested is not None:
-            account_ids = list(self._accounts().filter(pk__in=requested).values_list("pk", flat=True))
-            missing = sorted(set(requested) - set(account_ids))
-            if missing:  # another organization's accounts look exactly like ones that do not exist
-                raise ValidationError({"accounts": [f"No such account: {', '.join(map(str, missing))}."]})
         run = escalation_run_start(organization=self.requesting_organization(), actor=request.user,
-                                   account_ids=account_ids)  # fmt: skip
+                                   account_ids=body.validated_data.get("accounts"))  # fmt: skip
         return Response(RunSerializer(run).data, status=201)
-
-    def _accounts(self):
-        return scoped(Account.objects.all(), self.request.user)
 
 
 class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

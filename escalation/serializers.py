@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from accounts.models import Account
+from accounts.tenancy import scoped
+
 from .models import EmailDraft, EscalationRun, Note, PromiseToPay
 
 
@@ -72,6 +75,16 @@ class RunStartSerializer(serializers.Serializer):
         max_length=1000,
         help_text="Only these accounts (their next email now); every due account when left out.",
     )
+
+    def validate_accounts(self, requested: list[int]) -> list[int]:
+        """The ids, checked in one query; another organization's look exactly like ones that do not exist."""
+        found = set(
+            scoped(Account.objects.filter(pk__in=requested), self.context["request"].user).values_list("pk", flat=True)
+        )
+        missing = sorted(set(requested) - found)
+        if missing:
+            raise serializers.ValidationError(f"No such account: {', '.join(map(str, missing))}.")
+        return sorted(found)
 
 
 class ResolveSerializer(serializers.Serializer):
