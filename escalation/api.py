@@ -5,8 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_mixins import OrganizationScopedViewSetMixin, ScopedPrimaryKeyRelatedField
-from accounts.models import Account
+from accounts.api_mixins import OrganizationScopedViewSetMixin
 from accounts.permissions import has_perm
 from accounts.tenancy import user_organization
 
@@ -113,12 +112,6 @@ class NoteViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, views
     serializer_class = NoteSerializer
     filterset_fields = ["account"]
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "account" in getattr(serializer, "fields", {}):
-            serializer.fields["account"] = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
-        return serializer
-
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = note_add(account=data["account"], author=self.request.user, text=data["text"])
@@ -128,12 +121,6 @@ class PromiseViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMixin, vi
     queryset = PromiseToPay.objects.all()
     serializer_class = PromiseSerializer
     filterset_fields = ["account"]
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "account" in getattr(serializer, "fields", {}):
-            serializer.fields["account"] = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
-        return serializer
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from accounts.api_mixins import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from accounts.tenancy import scoped
 
@@ -54,6 +55,8 @@ class RejectSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
+
     class Meta:
         model = Note
         fields = ["id", "account", "author", "text", "created_at"]
@@ -61,6 +64,8 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class PromiseSerializer(serializers.ModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
+
     class Meta:
         model = PromiseToPay
         fields = ["id", "account", "promised_date", "amount", "recorded_by", "created_at"]
