@@ -1,5 +1,6 @@
 """Settings shared by every mode. Every value that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by us (whitenoise), not from a CDN
     "import_export",
+    "axes",  # login throttling and lockout (its attempts live in the database, shared by every worker)
     "accounts",
     "invoices",
     "templates_app",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "finemanwest.logging.RequestLogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "finemanwest.urls"
@@ -137,6 +140,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt of a locked-out username/address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     # Roles first: they grant nearly every permission asked, so ModelBackend's two permission queries per
     # request run only for what the role does not grant. ModelBackend still does the password check.
     "accounts.auth_backends.RolePermissionBackend",
@@ -151,6 +156,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (django-axes), on the login page and the back office's login alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused for
+# AXES_COOLOFF_MINUTES; each further try during the lockout starts the wait again. A good login clears the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = "Too many failed logins: this account is locked for a while. Try again later."
+# Failed attempts are kept; successful logins are not logged again by axes (our request log has them).
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
