@@ -1,6 +1,5 @@
 """Settings shared by every mode. Every value that differs between machines comes from the environment."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served by us (whitenoise), not from a CDN
     "import_export",
     "axes",  # login throttling and lockout (its attempts live in the database, shared by every worker)
+    "csp",
     "accounts",
     "invoices",
     "templates_app",
@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "finemanwest.middleware.PagesLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "finemanwest.logging.RequestLogMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "finemanwest.context_processors.runtime_mode",
                 "finemanwest.context_processors.navigation_counts",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -156,17 +158,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling (django-axes), on the login page and the back office's login alike: after
-# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused for
-# AXES_COOLOFF_MINUTES; each further try during the lockout starts the wait again. A good login clears the count.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_COOLOFF_MESSAGE = "Too many failed logins: this account is locked for a while. Try again later."
-# Failed attempts are kept; successful logins are not logged again by axes (our request log has them).
-AXES_DISABLE_ACCESS_LOG = True
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -195,6 +186,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No badge image from the online validator: the Content-Security-Policy loads images from us only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
@@ -261,3 +254,6 @@ AWS_SES_CONFIG = BotoConfig(retries={"total_max_attempts": 1}, connect_timeout=5
 # SNS topics whose SES events are accepted (empty: any topic with a valid AWS signature).
 AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS = env.list("AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS", default=[])
 AWS_SES_REGION_ENDPOINT_URL = env("AWS_SES_REGION_ENDPOINT_URL", default=None)  # only for a local SES fake
+
+# Login lockout, Content-Security-Policy, CORS and metrics: see hardening.py.
+from .hardening import *  # noqa: E402, F403
