@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",  # login throttling and lockout (its attempts live in the database, shared by every worker)
     "csp",
+    "corsheaders",
     "accounts",
     "invoices",
     "templates_app",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "finemanwest.logging.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that can answer: preflights need no login
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,4 +1,4 @@
-"""Settings of the web's defences: login lockout (django-axes), Content-Security-Policy (django-csp).
+"""Settings of the web's defences: login lockout (django-axes), Content-Security-Policy (django-csp), CORS.
 
 Every value that differs between deployments comes from the environment, with a safe default.
 """
@@ -41,3 +41,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- CORS (django-cors-headers) -------------------------------------------------------------------
+# Only the API, and only for the origins listed (none by default: a browser on another site gets no answer
+# it may read). Calls carry an API token, not our cookies, so credentials are not allowed cross-origin.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
