@@ -88,7 +88,8 @@ def _admin_urls() -> list[str]:
 
 def test_no_page_needs_inline_code_the_policy_blocks(client, client_for, ar_admin, superuser, organization):
     account = AccountFactory(organization=organization)
-    assert _blocked(client.get(reverse("login"))) == []
+    for public in ("login", "password_reset", "password_reset_done", "password_reset_complete"):
+        assert _blocked(client.get(reverse(public))) == [], public
     rendered = 0
     for user, urls in ((ar_admin, _page_urls(account)), (superuser, _admin_urls())):
         for url in urls:
