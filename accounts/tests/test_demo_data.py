@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Sum
+from django.test import RequestFactory
 
 from accounts.demo import DEFAULT_TEMPLATES, demo_data_load
 from accounts.models import Account, Contact, Role
@@ -16,12 +17,16 @@ from templates_app.models import EmailTemplate
 pytestmark = pytest.mark.django_db
 
 
+def _login_request():
+    return RequestFactory().post("/login/")  # the lockout backend checks every login against its request
+
+
 def test_demo_load_prints_a_login_that_works():
     out = io.StringIO()
     call_command("demo_load", stdout=out)
     login_line = next(line for line in out.getvalue().splitlines() if line.startswith("Log in as"))
     username, password = login_line.removeprefix("Log in as").split(" / ")
-    user = authenticate(username=username.strip(), password=password.strip())
+    user = authenticate(_login_request(), username=username.strip(), password=password.strip())
     assert user is not None
     assert user.membership.role == Role.AR_ADMIN
 
@@ -54,8 +59,8 @@ def test_demo_load_twice_keeps_one_copy_and_gives_a_new_password():
     second = demo_data_load()
     assert (first.created, second.created) == (True, False)
     assert first.password != second.password
-    assert authenticate(username="demo", password=first.password) is None
-    assert authenticate(username="demo", password=second.password) is not None
+    assert authenticate(_login_request(), username="demo", password=first.password) is None
+    assert authenticate(_login_request(), username="demo", password=second.password) is not None
     assert Account.objects.aggregate(n=Count("id"))["n"] == first.accounts
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.urls import reverse
 
 from conftest import PASSWORD
@@ -29,4 +30,5 @@ def test_password_change(client_for, collector):
     form = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     response = client.post(reverse("password_change"), form)
     assert response["Location"] == reverse("password_change_done")
-    assert authenticate(username=collector.username, password="a much longer secret 42") is not None
+    login = RequestFactory().post(reverse("login"))  # the lockout backend needs the request
+    assert authenticate(login, username=collector.username, password="a much longer secret 42") is not None

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by us (whitenoise), not from a CDN
     "import_export",
+    "axes",  # login throttling and lockout (its attempts live in the database, shared by every worker)
+    "csp",
+    "corsheaders",
     "accounts",
     "invoices",
     "templates_app",
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "finemanwest.logging.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that can answer: preflights need no login
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -46,7 +50,9 @@ MIDDLEWARE = [
     "finemanwest.middleware.PagesLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "finemanwest.logging.RequestLogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "finemanwest.urls"
@@ -65,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "finemanwest.context_processors.runtime_mode",
                 "finemanwest.context_processors.navigation_counts",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -137,6 +144,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt of a locked-out username/address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     # Roles first: they grant nearly every permission asked, so ModelBackend's two permission queries per
     # request run only for what the role does not grant. ModelBackend still does the password check.
     "accounts.auth_backends.RolePermissionBackend",
@@ -179,6 +188,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No badge image from the online validator: the Content-Security-Policy loads images from us only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
@@ -245,3 +256,6 @@ AWS_SES_CONFIG = BotoConfig(retries={"total_max_attempts": 1}, connect_timeout=5
 # SNS topics whose SES events are accepted (empty: any topic with a valid AWS signature).
 AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS = env.list("AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS", default=[])
 AWS_SES_REGION_ENDPOINT_URL = env("AWS_SES_REGION_ENDPOINT_URL", default=None)  # only for a local SES fake
+
+# Login lockout, Content-Security-Policy, CORS and metrics: see hardening.py.
+from .hardening import *  # noqa: E402, F403

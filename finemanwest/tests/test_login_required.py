@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/health", "/health/db", "/health/ai", "/health/email", "/login/", "/admin/login/"}
+PUBLIC |= {"/password/reset/", "/password/reset/sent/", "/password/reset/done/"}  # a forgotten password
 SIGNED = {"/ses/events/"}  # SNS posts there without a login; django-ses verifies each message's signature
 
 
