@@ -257,6 +257,11 @@ class ImportBatch(OrganizationOwned):
     def can_confirm(self) -> bool:
         return self.status == self.Status.PREVIEWED and self.error_count == 0
 
+    @property
+    def can_confirm_leaving_out(self) -> bool:
+        """All the errors are in rows that may be left out, and the collector may choose to import the rest."""
+        return self.status == self.Status.PREVIEWED and self.error_count > 0 and bool(self.preview.get("leave_out"))
+
 
 class StagedInvoiceRow(models.Model):
     """Scratch space: the canonical rows of a batch between preview and confirm. Deleted after the import.

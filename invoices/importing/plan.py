@@ -160,11 +160,11 @@ def invoice_import_row_errors(*, batch_id: int, organization_id: int) -> list[di
         p,
     )
     return [
-        {"line": line, "column": "invoice_no", "value": invoice_no, "severity": "error",
+        {"line": line, "column": "invoice_no", "value": invoice_no, "severity": "error", "leave_out": [line],
          "message": f"invoice {invoice_no} belongs to account '{owner}', not '{client_id}'"}
         for line, invoice_no, client_id, owner in rows
     ] + [
-        {"line": line, "column": "due_date", "value": str(due), "severity": "error",
+        {"line": line, "column": "due_date", "value": str(due), "severity": "error", "leave_out": [line],
          "message": f"due date is before the invoice date of {invoice_no}"}
         for line, invoice_no, due in due_before_issue
     ]  # fmt: skip

@@ -54,7 +54,8 @@ class IssueLog:
         else:
             self.warnings += 1
         if len(self.kept) < MAX_KEPT_ISSUES:
-            self.kept.append({**issue, "text": str(RowIssue(**issue))})
+            fields = {name: issue[name] for name in ("line", "column", "value", "message", "severity")}
+            self.kept.append({**issue, "text": str(RowIssue(**fields))})
 
 
 @lru_cache(maxsize=65_536)
