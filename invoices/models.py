@@ -16,12 +16,29 @@ class InvoiceQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
 
+    def chaseable(self):
+        """Open invoices proper: without the unapplied payments and journal entries, which are not chased."""
+        return self.open().filter(kind=Invoice.Kind.INVOICE)
+
     def closed(self):
         return self.filter(closed_at__isnull=False)
 
 
 class Invoice(OrganizationOwned, TimestampedModel):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", "Invoice or credit note"
+        # A payment, journal entry or credit an aging report lists without a number (QuickBooks leaves `Num`
+        # empty for payments): it lowers (or raises) the account's balance but is not a document to chase.
+        UNAPPLIED = "unapplied", "Unapplied payment or journal entry"
+
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.INVOICE,
+        db_default=Kind.INVOICE,
+        help_text="Unapplied payments count in the balance but are never chased as invoices.",
+    )
     invoice_no = models.CharField("invoice number", max_length=100)
     invoice_date = models.DateField()
     due_date = models.DateField(null=True, blank=True)
@@ -69,6 +86,17 @@ class Invoice(OrganizationOwned, TimestampedModel):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_unapplied(self) -> bool:
+        return self.kind == self.Kind.UNAPPLIED
+
+    @property
+    def kind_label(self) -> str:
+        """ "Unapplied payment", "Unapplied credit", "Unapplied debit"... for a row without a number; "" otherwise."""
+        if not self.is_unapplied:
+            return ""
+        return "Unapplied credit" if self.total_outstanding < 0 else "Unapplied debit"
 
     def clean(self) -> None:
         if self.account_id and self.organization_id and self.account.organization_id != self.organization_id:
@@ -229,6 +257,11 @@ class ImportBatch(OrganizationOwned):
     def can_confirm(self) -> bool:
         return self.status == self.Status.PREVIEWED and self.error_count == 0
 
+    @property
+    def can_confirm_leaving_out(self) -> bool:
+        """All the errors are in rows that may be left out, and the collector may choose to import the rest."""
+        return self.status == self.Status.PREVIEWED and self.error_count > 0 and bool(self.preview.get("leave_out"))
+
 
 class StagedInvoiceRow(models.Model):
     """Scratch space: the canonical rows of a batch between preview and confirm. Deleted after the import.
@@ -257,6 +290,7 @@ class StagedInvoiceRow(models.Model):
     contact_last_name = models.CharField(max_length=100, blank=True)
     contact_email = models.CharField(max_length=254, blank=True)
     contact_phone = models.CharField(max_length=50, blank=True)
+    kind = models.CharField(max_length=20, default=Invoice.Kind.INVOICE)
 
     class Meta:
         indexes = [

@@ -80,7 +80,7 @@ def import_confirm_view(request, pk: int):
     _require(request, "invoices.import_file")
     batch = _batch(request, pk)
     try:
-        batch = import_batch_confirm(batch=batch, actor=request.user)
+        batch = import_batch_confirm(batch=batch, actor=request.user, leave_out=request.POST.get("leave_out") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("import-detail", pk=batch.pk)

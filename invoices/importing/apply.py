@@ -85,10 +85,10 @@ def invoice_import_apply(
 
     execute(
         f"""INSERT INTO invoices_invoice
-                (organization_id, account_id, invoice_no, invoice_date, due_date, invoice_amount,
+                (organization_id, account_id, kind, invoice_no, invoice_date, due_date, invoice_amount,
                  total_outstanding, is_disputed, closed_at, last_snapshot_date, created_at, updated_at)
-            SELECT %(org)s, a.id, s.invoice_no, s.invoice_date, s.due_date, s.invoice_amount, s.total_outstanding,
-                   %(no)s, %(closed_if_older)s, %(as_of)s, %(now)s, %(now)s
+            SELECT %(org)s, a.id, s.kind, s.invoice_no, s.invoice_date, s.due_date, s.invoice_amount,
+                   s.total_outstanding, %(no)s, %(closed_if_older)s, %(as_of)s, %(now)s, %(now)s
             FROM {STAGED} s
             JOIN accounts_account a ON a.organization_id = %(org)s AND a.client_id = s.client_id
             WHERE s.batch_id = %(batch)s

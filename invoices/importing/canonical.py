@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,8 +32,26 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "document_type",
 )
 
-# Document types whose amounts are legitimately negative (they reduce what the customer owes).
+# Document types whose amounts are legitimately negative (they reduce what the customer owes). Exported
+# without a number, such a transaction is an unapplied credit/debit of the account, not an invoice.
 SIGNED_DOCUMENT_TYPES = frozenset({"credit", "payment", "journal", "deposit", "discount", "refund"})
+UNAPPLIED_LABELS = {"credit": "credit", "payment": "payment", "journal": "journal entry", "deposit": "deposit",
+                    "discount": "discount", "refund": "refund"}  # fmt: skip
+
+
+def unapplied_reference(
+    client_id: str, document_type: str, invoice_date: date, amount: Decimal, occurrence: int
+) -> str:
+    """The stable reference of a transaction exported without a number.
+
+    Made from what does not change from one month's report to the next (the customer, the kind, the date and the
+    original amount; not the open balance, which shrinks as the payment is applied), plus its rank among identical
+    ones in the file, so a re-import finds the same row again and two identical payments stay two.
+    """
+    key = f"{client_id}|{document_type}|{invoice_date.isoformat()}|{amount:.2f}|{occurrence}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+    label = UNAPPLIED_LABELS.get(document_type, document_type or "transaction")
+    return f"Unapplied {label} {invoice_date.isoformat()} #{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +79,9 @@ class CanonicalRow:
     contact_phone: str = ""
     snapshot_date: date | None = None
     document_type: str = ""
+    # A payment, journal entry or credit the export lists without a number: not an invoice but an unapplied
+    # credit (or debit) of the account, under a reference made from the row (see UnnumberedRows).
+    unapplied: bool = False
 
     @property
     def buckets(self) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
@@ -94,6 +116,7 @@ def new_row(
     contact_phone: str,
     snapshot_date: date | None,
     document_type: str,
+    unapplied: bool = False,
 ) -> CanonicalRow:
     """``CanonicalRow(...)`` with every field given positionally, in a tenth of the time.
 
@@ -124,6 +147,7 @@ def new_row(
     row.contact_phone = contact_phone
     row.snapshot_date = snapshot_date
     row.document_type = document_type
+    row.unapplied = unapplied
     row.__class__ = CanonicalRow  # type: ignore[assignment]
     return row  # type: ignore[return-value]
 

@@ -106,6 +106,13 @@ def invoice_import_plan(*, batch_id: int, organization_id: int, as_of: date, com
         "WHERE batch_id = %(batch)s",
         p,
     )
+    # Payments and journal entries without a number: unapplied credits (negative) or debits of their accounts.
+    unapplied_count, unapplied_credits, unapplied_debits = fetch_one(
+        f"""SELECT COUNT(*), SUM(CASE WHEN total_outstanding < 0 THEN total_outstanding ELSE 0 END),
+                   SUM(CASE WHEN total_outstanding > 0 THEN total_outstanding ELSE 0 END)
+            FROM {STAGED} WHERE batch_id = %(batch)s AND kind = 'unapplied'""",
+        p,
+    )
     without_billing = fetch_all(
         f"""SELECT f.account_name FROM
               (SELECT client_id, MIN(account_name) AS account_name,
@@ -128,6 +135,7 @@ def invoice_import_plan(*, batch_id: int, organization_id: int, as_of: date, com
         "contacts": {"new": new_contacts, "changed": changed_contacts, "unchanged": same_contacts},
         "invoices": {"new": new_invoices, "changed": changed_invoices, "unchanged": same_invoices,
                      "reopened": reopened, "to_close": to_close},
+        "unapplied": {"count": unapplied_count, "credits": money(unapplied_credits), "debits": money(unapplied_debits)},
         "snapshots": {"new": new_snapshots, "already_imported": rows - new_snapshots},
         "bucket_totals": {**{b: money(v) for b, v in zip(BUCKETS, totals[:5], strict=True)},
                           "total_outstanding": money(totals[5])},
@@ -152,11 +160,11 @@ def invoice_import_row_errors(*, batch_id: int, organization_id: int) -> list[di
         p,
     )
     return [
-        {"line": line, "column": "invoice_no", "value": invoice_no, "severity": "error",
+        {"line": line, "column": "invoice_no", "value": invoice_no, "severity": "error", "leave_out": [line],
          "message": f"invoice {invoice_no} belongs to account '{owner}', not '{client_id}'"}
         for line, invoice_no, client_id, owner in rows
     ] + [
-        {"line": line, "column": "due_date", "value": str(due), "severity": "error",
+        {"line": line, "column": "due_date", "value": str(due), "severity": "error", "leave_out": [line],
          "message": f"due date is before the invoice date of {invoice_no}"}
         for line, invoice_no, due in due_before_issue
     ]  # fmt: skip

@@ -2,8 +2,8 @@
 
 ``read_report`` reads only the preamble and the header before returning; rows are decoded, parsed and checked
 one at a time while the caller iterates the returned ``AgingReport``. What needs the whole file is kept small:
-running sums for the cross-check of the file's own totals, and one entry per invoice number for the duplicate
-check (the only thing that grows with the file: about 24 bytes per invoice, see ``InvoiceNumbers``).
+running sums for the cross-check of the file's own totals. Repeated invoice numbers are found in the staged rows
+(``plan.staged_duplicates``), where both lines' values are at hand to tell the kinds of repeat apart.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from array import array
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -57,11 +56,6 @@ Record = tuple[int, list[str]]
 HEADER_SEARCH_RECORDS = 40
 # Records handed at once to a parser that reads them column by column (CanonicalParser.parse_batch).
 PARSE_BATCH = 256
-# Rows of aging exports are 60 to 200 bytes long: file size / 100 sizes the duplicate check's table upfront (an
-# underestimate only means the table grows; see InvoiceNumbers for the cap on an overestimate), unless the start
-# of the file gives the length of its lines. An overestimate is not free either: a table much bigger than the
-# processor's caches makes every lookup a cache miss.
-BYTES_PER_ROW_ESTIMATE = 100
 _HALF_CENT = Decimal("0.005")
 # Any column that could hold an invoice number: a header without one is a summary, whoever exported it.
 INVOICE_NUMBER_KEYS: tuple[str, ...] = tuple(
@@ -247,11 +241,6 @@ class AgingReport:
     def _iterate(self) -> Iterator[CanonicalRow | RowIssue]:
         yield from self._initial_issues
         totals = self._totals
-        # Any document type: a credit memo numbered like an invoice is as ambiguous downstream as two invoices.
-        bytes_per_row = self._lines.bytes_per_line * 5 // 6 or BYTES_PER_ROW_ESTIMATE  # rows a bit shorter: margin
-        numbers = InvoiceNumbers(expected=(self._lines.size or 0) // bytes_per_row)
-        hashes, number_lines, mask, room = numbers.hashes, numbers.lines, numbers.mask, numbers.room
-        number_column = self.column_mapping.get("invoice_no")
         parse_batch = getattr(self._parser, "parse_batch", None)
         if parse_batch is None:
             items: Iterator[Item | None] = starmap(self._parser.parse, self._records)
@@ -304,25 +293,6 @@ class AgingReport:
                     frame.rows += 1
             else:
                 add_row(row)
-            # numbers.first_line(row.invoice_no, line), inlined for its common case: a new number whose slot is free.
-            line = row.line
-            h = hash(row.invoice_no) or 1
-            i = h & mask
-            # (A free slot, or the next one if that one holds another number, as first_line would find them.)
-            if room and (not hashes[i] or (hashes[i] != h and not hashes[i := (i + 1) & mask])):
-                hashes[i] = h
-                number_lines[i] = line
-                room -= 1
-            else:
-                numbers.room = room
-                seen = numbers.first_line(row.invoice_no, line)
-                # (It may have grown.)
-                hashes, number_lines, mask, room = numbers.hashes, numbers.lines, numbers.mask, numbers.room
-                if seen is not None:
-                    duplicate = RowIssue(
-                        line, number_column, row.invoice_no, f"duplicate invoice number: already on line {seen}", ERROR
-                    )
-                    issues = [*issues, duplicate] if issues else [duplicate]
             if not issues:
                 yield row
             elif any(issue.severity == ERROR for issue in issues):
@@ -814,63 +784,3 @@ class _TotalsChecker:
             if failed:
                 message += f"; {failed} row(s) there could not be read (see their errors)"
             self.issues.append(RowIssue(total.line, figure.label, figure.text, message, ERROR))
-
-
-class InvoiceNumbers:
-    """Remembers the first line of every invoice number seen, compactly, for the duplicate check.
-
-    A dict of str -> int costs about 140 bytes per invoice (28 MB for 200,000 rows); this open-addressing table
-    of 64-bit string hashes and 32-bit line numbers costs about 24. The price is that two different numbers with the
-    same 64-bit hash would be reported as duplicates: for a 500,000-row file the odds are about 1 in 10^8.
-    ``expected`` (an estimate of the number of rows) sizes the table upfront, so a big file is not rehashed
-    several times as it is read.
-    """
-
-    __slots__ = ("hashes", "lines", "mask", "room")
-
-    def __init__(self, expected: int = 0) -> None:
-        capacity = 4096
-        # Room for ``expected`` numbers at most 2/3 full, but no more than 12 MB on a mere estimate.
-        while capacity * 2 < expected * 3 and capacity < 1 << 20:
-            capacity *= 2
-        self.mask = capacity - 1  # capacity is a power of two
-        self.hashes = array("q", [0]) * capacity  # 0 marks an empty slot
-        self.lines = array("i", [0]) * capacity
-        # Numbers that can still be added before the table is more than 2/3 full and must grow. With the three
-        # others, what AgingReport reads to inline the common case of first_line (see AgingReport._iterate).
-        self.room = self.mask * 2 // 3
-
-    def first_line(self, number: str, line: int) -> int | None:
-        """The line where ``number`` was first seen; None (and ``line`` remembered) the first time."""
-        h = hash(number) or 1
-        mask, hashes = self.mask, self.hashes
-        i = h & mask
-        while True:
-            stored = hashes[i]
-            if stored == 0:
-                hashes[i] = h
-                self.lines[i] = line
-                self.room -= 1
-                if self.room < 0:  # keep the table at most 2/3 full
-                    self._grow()
-                return None
-            if stored == h:
-                return self.lines[i]
-            i = (i + 1) & mask
-
-    def _grow(self) -> None:
-        old_hashes, old_lines = self.hashes, self.lines
-        count = len(old_hashes) - old_hashes.count(0)
-        capacity = (self.mask + 1) * 2
-        self.mask = capacity - 1
-        self.room = self.mask * 2 // 3 - count
-        self.hashes = array("q", [0]) * capacity
-        self.lines = array("i", [0]) * capacity
-        mask, hashes, lines = self.mask, self.hashes, self.lines
-        for h, line in zip(old_hashes, old_lines, strict=True):
-            if h:
-                i = h & mask
-                while hashes[i]:
-                    i = (i + 1) & mask
-                hashes[i] = h
-                lines[i] = line

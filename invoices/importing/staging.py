@@ -24,7 +24,7 @@ MAX_KEPT_ISSUES = 1000
 INVOICE_COLUMNS = (
     "batch_id", "line", "client_id", "account_name", "parent_name", "invoice_no", "invoice_date", "due_date",
     "invoice_amount", "total_outstanding", "days_0_30", "days_31_60", "days_61_90", "days_91_120",
-    "days_over_120", "currency", "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
+    "days_over_120", "currency", "contact_first_name", "contact_last_name", "contact_email", "contact_phone", "kind",
 )  # fmt: skip
 CONTACT_COLUMNS = ("batch_id", "line", "client_id", "first_name", "last_name", "email", "phone")
 
@@ -54,7 +54,8 @@ class IssueLog:
         else:
             self.warnings += 1
         if len(self.kept) < MAX_KEPT_ISSUES:
-            self.kept.append({**issue, "text": str(RowIssue(**issue))})
+            fields = {name: issue[name] for name in ("line", "column", "value", "message", "severity")}
+            self.kept.append({**issue, "text": str(RowIssue(**fields))})
 
 
 @lru_cache(maxsize=65_536)
@@ -147,7 +148,7 @@ def stage_invoice_rows(
                 item.days_31_60, item.days_61_90, item.days_91_120, item.days_over_120, item.currency,
                 item.contact_first_name, item.contact_last_name,
                 usable_email(item.contact_email, line=item.line, column="contact_email", issues=issues),
-                item.contact_phone,
+                item.contact_phone, "unapplied" if item.unapplied else "invoice",
             )  # fmt: skip
 
     return _write("invoices_stagedinvoicerow", INVOICE_COLUMNS, rows(), progress)

@@ -15,7 +15,6 @@ from invoices.importing import (
     UnrecognisedHeaderError,
     read_report,
 )
-from invoices.importing.reader import InvoiceNumbers
 from invoices.importing.values import AmbiguousDate, ValueProblem, parse_amount, parse_date
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -317,20 +316,6 @@ def test_empty_bucket_is_zero_but_empty_required_amount_is_an_error():
 def test_missing_invoice_number_is_an_error():
     rows, [issue] = read_all(canonical(row("")))
     assert rows == [] and (issue.line, issue.column, issue.message) == (2, "invoice_no", "missing invoice number")
-
-
-def test_duplicate_invoice_number_is_an_error_on_the_second_occurrence_naming_the_first():
-    rows, [issue] = read_all(canonical(row("INV-7"), row("INV-8"), row("INV-7", client="C-2")))
-    assert [r.line for r in rows] == [2, 3]
-    assert (issue.line, issue.column, issue.value) == (4, "invoice_no", "INV-7")
-    assert "line 2" in issue.message
-
-
-def test_duplicate_check_remembers_first_lines_across_table_growth():
-    numbers = InvoiceNumbers()  # starts small: 10,000 numbers make it grow several times
-    assert all(numbers.first_line(f"INV-{i}", i + 2) is None for i in range(10_000))
-    assert [numbers.first_line(f"INV-{i}", 99_999) for i in (0, 4_321, 9_999)] == [2, 4_323, 10_001]
-    assert numbers.first_line("INV-10000", 10_002) is None
 
 
 def test_negative_bucket_on_an_invoice_is_an_error_but_not_on_a_credit():

@@ -583,8 +583,7 @@ def test_a_200000_row_file_is_streamed_without_holding_its_rows(tmp_path):
 
     assert count == 200_000 and isinstance(last, CanonicalRow) and last.line == 200_001
     assert total_issues == []
-    # The file is ~25 MB and its rows as objects would be several times that: what grows is only the
-    # duplicate check's table (~24 bytes per invoice).
+    # The file is ~25 MB and its rows as objects would be several times that: nothing grows with the file.
     assert size_mb > 20
     assert peak < 20 * 1024 * 1024, f"peak traced memory grew by {peak / 1e6:.1f} MB"
 

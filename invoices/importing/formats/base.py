@@ -17,7 +17,7 @@ from itertools import compress
 from operator import call, itemgetter
 from typing import Any, Protocol
 
-from ..canonical import BUCKET_FIELDS, SIGNED_DOCUMENT_TYPES, CanonicalRow, document_type_from
+from ..canonical import BUCKET_FIELDS, SIGNED_DOCUMENT_TYPES, CanonicalRow, document_type_from, unapplied_reference
 from ..errors import ERROR, WARNING, ImportFileError, RowIssue
 from ..values import (
     AMOUNT_CACHES,
@@ -551,6 +551,34 @@ def nonempty(cells: list[str]) -> list[int]:
 
 def amounts_of(cells: Cells, columns: Sequence[int], decimal_sep: str) -> list[Decimal]:
     return [cells.amount(i, decimal_sep, required=False) for i in columns]
+
+
+class UnnumberedRows:
+    """Numbers for the rows of one file, where payments and journal entries may come without one.
+
+    QuickBooks leaves `Num` empty on payments and often on journal entries, and the user cannot change that: such
+    a row is read as an unapplied credit (or debit) of its account, under a reference made from the row
+    (``unapplied_reference``). An invoice without a number is still an error: it could not be chased.
+    """
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple, int] = {}
+
+    @staticmethod
+    def number(c: Cells, index: int | None, kind: str, what: str) -> str:
+        """The row's number, or "" for a signed document without one (an error for any other row)."""
+        number = c.text(index)
+        if not number and kind not in SIGNED_DOCUMENT_TYPES:
+            c.error(index, None, f"missing {what}")
+        return number
+
+    def reference(self, client_id: str, kind: str, invoice_date: date, amount: Decimal) -> str:
+        key = (client_id, kind, invoice_date, amount)
+        occurrence = self.seen.get(key, 0)
+        self.seen[key] = occurrence + 1
+        return unapplied_reference(client_id, kind, invoice_date, amount, occurrence)
 
 
 def check_row(row: CanonicalRow, issues: list[RowIssue], bucket_sources: dict[str, int | None], header: Header) -> None:

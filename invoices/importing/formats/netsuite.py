@@ -27,6 +27,7 @@ from .base import (
     SectionStart,
     SummarySpec,
     TotalRow,
+    UnnumberedRows,
     checked,
     count_aging_columns,
     document_type,
@@ -81,6 +82,7 @@ class NetSuiteParser:
     def __init__(self, header: Header, context: Context) -> None:
         self.header = header
         self.context = context
+        self.unnumbered = UnnumberedRows()
         cols = self.cols = resolve_columns(
             header, ROLES, ("customer", "invoice_date", "invoice_no", "total_outstanding"), LABEL
         )
@@ -141,7 +143,8 @@ class NetSuiteParser:
         if not customer:
             c.error(cols["customer"], None, "missing customer")
         name, parent = full_name(customer)
-        invoice_no = c.required_text(cols["invoice_no"], "document number")
+        kind = document_type(c.text(get("document_type")))
+        invoice_no = self.unnumbered.number(c, cols["invoice_no"], kind, "document number")
         invoice_date = c.date(cols["invoice_date"], order, required=True)
         due_date = c.date(get("due_date"), order, required=False)
         outstanding = c.amount(cols["total_outstanding"], sep, required=True)
@@ -152,9 +155,11 @@ class NetSuiteParser:
         assert invoice_date is not None
         currency = c.text(get("currency")).upper() or currency_of_amount(c.text(cols["total_outstanding"]))
         client_id = c.text(get("client_code")) or name
+        unapplied = not invoice_no
+        if unapplied:
+            invoice_no = self.unnumbered.reference(client_id, kind, invoice_date, amount)
         row = new_row(line, client_id, name, parent, invoice_no, invoice_date, due_date, amount, outstanding, b0, b1,
-                      b2, b3, b4, currency, "", "", "", "", None,
-                      document_type(c.text(get("document_type"))))  # fmt: skip
+                      b2, b3, b4, currency, "", "", "", "", None, kind, unapplied)  # fmt: skip
         return checked(row, c.issues, self.bucket_sources, self.header)
 
     def _age(self, c: Cells, invoice_date: date | None, due_date: date | None) -> int | None:

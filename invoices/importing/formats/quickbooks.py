@@ -24,6 +24,7 @@ from .base import (
     SectionStart,
     SummarySpec,
     TotalRow,
+    UnnumberedRows,
     bucket_for_days,
     count_aging_columns,
     document_type,
@@ -70,6 +71,7 @@ class QuickBooksParser:
             header, ROLES, ("invoice_date", "invoice_no", "customer", "total_outstanding"), LABEL
         )
         self.after_grand_total = False
+        self.unnumbered = UnnumberedRows()
         cols = self.cols
         aged_from = header.cells[cols["due_date"]] if "due_date" in cols else header.cells[cols["invoice_date"]]
         self.column_mapping = {
@@ -118,7 +120,8 @@ class QuickBooksParser:
         cols, sep, order, line = self.cols, self.context.decimal_sep, self.context.date_order, c.line
         get = cols.get
         customer = c.required_text(cols["customer"], "customer")
-        invoice_no = c.required_text(cols["invoice_no"], "invoice number")
+        kind = document_type(c.text(get("document_type")))
+        invoice_no = self.unnumbered.number(c, cols["invoice_no"], kind, "invoice number")
         invoice_date = c.date(cols["invoice_date"], order, required=True)
         due_date = c.date(get("due_date"), order, required=False)
         outstanding = c.amount(cols["total_outstanding"], sep, required=True)
@@ -132,9 +135,11 @@ class QuickBooksParser:
         buckets[BUCKET_FIELDS.index(bucket_for_days(age))] = outstanding
         b0, b1, b2, b3, b4 = buckets
         currency = c.text(get("currency")).upper() or currency_of_amount(c.text(cols["total_outstanding"]))
+        unapplied = not invoice_no
+        if unapplied:
+            invoice_no = self.unnumbered.reference(customer, kind, invoice_date, amount)
         row = new_row(line, customer, customer, split_parent(customer), invoice_no, invoice_date, due_date, amount,
-                      outstanding, b0, b1, b2, b3, b4, currency, "", "", "", "", None,
-                      document_type(c.text(get("document_type"))))  # fmt: skip
+                      outstanding, b0, b1, b2, b3, b4, currency, "", "", "", "", None, kind, unapplied)  # fmt: skip
         # No check_row: it can find nothing here, the balance being the one bucket with an amount (a negative
         # one only on a negative balance, which is not an error).
         return ParsedRow(row, c.issues) if c.issues else row

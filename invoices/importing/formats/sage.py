@@ -23,6 +23,7 @@ from .base import (
     SectionStart,
     SummarySpec,
     TotalRow,
+    UnnumberedRows,
     checked,
     count_aging_columns,
     document_type,
@@ -60,6 +61,7 @@ class SageParser:
     def __init__(self, header: Header, context: Context) -> None:
         self.header = header
         self.context = context
+        self.unnumbered = UnnumberedRows()
         cols = self.cols = resolve_columns(
             header, ROLES, ("client_id", "invoice_date", "invoice_no", "total_outstanding"), LABEL
         )
@@ -137,7 +139,8 @@ class SageParser:
         get = cols.get
         account = c.required_text(cols["client_id"], "account code")
         name = c.text(get("account_name")) or account
-        invoice_no = c.required_text(cols["invoice_no"], "reference")
+        kind = document_type(c.text(get("document_type")))
+        invoice_no = self.unnumbered.number(c, cols["invoice_no"], kind, "reference")
         invoice_date = c.date(cols["invoice_date"], order, required=True)
         due_date = c.date(get("due_date"), order, required=False)
         outstanding = c.amount(cols["total_outstanding"], sep, required=True)
@@ -147,8 +150,11 @@ class SageParser:
             return FailedRow(line, c.issues)
         assert invoice_date is not None
         currency = currency_of_amount(c.text(cols["total_outstanding"]))
+        unapplied = not invoice_no
+        if unapplied:
+            invoice_no = self.unnumbered.reference(account, kind, invoice_date, amount)
         row = new_row(line, account, name, "", invoice_no, invoice_date, due_date, amount, outstanding, b0, b1, b2, b3,
-                      b4, currency, "", "", "", "", None, document_type(c.text(get("document_type"))))  # fmt: skip
+                      b4, currency, "", "", "", "", None, kind, unapplied)  # fmt: skip
         return checked(row, c.issues, self.bucket_sources, self.header)
 
     def _quick_row(self, line: int, values: list[str]) -> CanonicalRow | ParsedRow | None:
