@@ -128,12 +128,55 @@ def contact_update(*, contact: Contact, actor=None, **changes) -> Contact:
     return contact
 
 
+# Relations of an account that ``account_merge`` moves itself, with rules of their own.
+_MERGED_BY_HAND = {("accounts", "account"), ("accounts", "contact"), ("accounts", "accountalias")}
+
+
+def _merge_conflicts(source: Account, target: Account) -> list[str]:
+    """Rows of ``source`` that cannot move because ``target`` has their twin under a unique constraint
+    (e.g. both accounts have a degree 2 draft for the same aging report)."""
+    problems = []
+    for relation in Account._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if relation.one_to_one or (model._meta.app_label, model._meta.model_name) in _MERGED_BY_HAND:
+            continue
+        uniques = [c.fields for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields]
+        uniques += [tuple(u) for u in model._meta.unique_together]
+        for fields in (f for f in uniques if field.name in f):
+            others = [name for name in fields if name != field.name]
+            theirs = set(model.objects.filter(**{field.name: target}).values_list(*others))
+            mine = model.objects.filter(**{field.name: source}).values_list(*others)
+            clashes = [row for row in mine if row in theirs]
+            if clashes:
+                problems.append(
+                    f"both accounts have {model._meta.verbose_name_plural} for the same "
+                    f"{' and '.join(n.replace('_', ' ') for n in others)} ({len(clashes)})"
+                )
+    return problems
+
+
+def _merge_related(source: Account, target: Account) -> dict[str, int]:
+    """Move everything else that points at ``source`` (drafts, notes, promises, ...) to ``target``. A
+    one-to-one setting (its own escalation policy) moves only when ``target`` has none of its own."""
+    moved = {}
+    for relation in Account._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if (model._meta.app_label, model._meta.model_name) in _MERGED_BY_HAND:
+            continue
+        rows = model.objects.filter(**{field.name: source})
+        if relation.one_to_one and model.objects.filter(**{field.name: target}).exists():
+            rows.delete()  # the account that stays keeps its own
+            continue
+        if count := rows.update(**{field.name: target}):
+            moved[model._meta.model_name] = count
+    return moved
+
+
 @transaction.atomic
 def account_merge(*, source: Account, target: Account, actor=None) -> Account:
-    """Fold ``source`` into ``target`` (the same customer under two client IDs): invoices, contacts and
-    sub-accounts move, and ``source``'s client ID becomes an alias so later imports find ``target``."""
-    from invoices.models import Invoice
-
+    """Fold ``source`` into ``target`` (the same customer under two client IDs): invoices, contacts,
+    sub-accounts, drafts, notes, promises and everything else pointing at it move, and ``source``'s client
+    ID becomes an alias so later imports find ``target``. Refused (ValidationError) when a row cannot move."""
     if source.pk == target.pk:
         raise ValidationError("An account cannot be merged into itself.")
     if source.organization_id != target.organization_id:
@@ -141,8 +184,13 @@ def account_merge(*, source: Account, target: Account, actor=None) -> Account:
     # Lock both rows in a fixed order so two merges cannot cross.
     locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
+    if problems := _merge_conflicts(source, target):
+        raise ValidationError(
+            f"{source.account_name} cannot be merged into {target.account_name}: {'; '.join(problems)}. "
+            "Cancel or resolve one of each pair first."
+        )
 
-    moved_invoices = Invoice.objects.filter(account=source).update(account=target)
+    moved = _merge_related(source, target)
     target_emails = set(target.contacts.exclude(email="").values_list("email", flat=True))
     target_has_billing = target.contacts.filter(is_billing=True).exists()
     for contact in source.contacts.all():
@@ -164,7 +212,7 @@ def account_merge(*, source: Account, target: Account, actor=None) -> Account:
         obj=target,
         actor=actor,
         payload={"merged_client_id": source.client_id, "merged_name": source.account_name,
-                 "invoices_moved": moved_invoices},
+                 "invoices_moved": moved.get("invoice", 0), "moved": moved},
     )  # fmt: skip
     source.delete()
     return target

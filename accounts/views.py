@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -131,6 +131,10 @@ def account_merge_view(request, pk: int):
     form = AccountMergeForm(request.POST, user=request.user, source=source)
     if not form.is_valid():
         return account_detail_view(request, pk, merge_form=form)
-    target = account_merge(source=source, target=form.cleaned_data["target"], actor=request.user)
+    try:
+        target = account_merge(source=source, target=form.cleaned_data["target"], actor=request.user)
+    except ValidationError as exc:  # a rule of the merge itself, e.g. both accounts have the same draft
+        form.add_error("target", " ".join(exc.messages))
+        return account_detail_view(request, pk, merge_form=form)
     messages.success(request, f"{source.account_name} ({source.client_id}) was merged into this account.")
     return redirect("account-detail", pk=target.pk)

@@ -196,6 +196,9 @@ class EmailDraft(OrganizationOwned, TimestampedModel):
     ses_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # When the task that moves the draft on (generate or send) was last handed to the broker; empty when
+    # that failed. The reconciler publishes again what has no task, or one so old it was lost.
+    task_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -240,6 +243,8 @@ class DeliveryEvent(OrganizationOwned):
 
     draft = models.ForeignKey(EmailDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     ses_message_id = models.CharField(max_length=200, db_index=True)
+    # SNS's MessageId of the notification: SNS delivers at least once, so a second copy is recognised.
+    notification_id = models.CharField(max_length=100, blank=True)
     event_type = models.CharField(max_length=30)
     recipient = models.EmailField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
@@ -248,6 +253,12 @@ class DeliveryEvent(OrganizationOwned):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification_id", "recipient"], condition=~Q(notification_id=""),
+                name="delivery_event_once_per_notification",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.event_type} for {self.ses_message_id}"

@@ -75,9 +75,9 @@ def escalation_run_start(
     run.save()
     audit_event_record(organization=organization, action="run.started", obj=run, actor=actor, payload=run.counts)
 
-    from .tasks import draft_generate_task
+    from .delivery.outbox import drafts_task_publish
 
-    transaction.on_commit(lambda: [draft_generate_task.delay(pk) for pk in created])
+    transaction.on_commit(lambda: drafts_task_publish(draft_ids=created, status=Status.GENERATING))
     return run
 
 
@@ -156,43 +156,31 @@ def _write_with_claude(draft: EmailDraft, facts: dict, final_attempt: bool) -> d
 
 @transaction.atomic
 def _store(draft_id: int, facts: dict, outcome: dict) -> EmailDraft:
-    draft = EmailDraft.objects.select_for_update().get(pk=draft_id)
+    draft = EmailDraft.objects.select_for_update(of=("self",)).select_related("account__organization").get(pk=draft_id)
     if draft.status != Status.GENERATING:
         return draft  # a duplicate task finished first
-    check, usage = outcome["check"], outcome.get("usage", Counter())
-    draft.subject = outcome["subject"][:200]
-    draft.body_text = outcome["body_text"]
-    draft.writer = outcome["writer"]
-    draft.model = outcome.get("model", "")
-    draft.prompt_hash = outcome.get("prompt_hash", "")
-    draft.facts = facts
-    draft.attempts = outcome.get("attempts", 1)
-    draft.check_passed = check.passed
-    draft.check_results = {"passed": check.passed, "failures": list(check.failures), "found": check.found}
-    draft.generation_errors = outcome.get("generation_errors", [])
-    draft.input_tokens = usage["input_tokens"]
-    draft.output_tokens = usage["output_tokens"]
-    draft.cache_creation_tokens = usage["cache_creation_tokens"]
-    draft.cache_read_tokens = usage["cache_read_tokens"]
-    draft.latency_ms = usage["latency_ms"]
-    draft.cost_usd = usage["cost_usd_micro"] / 1_000_000
-    draft.generated_at = timezone.now()
-    flagged = draft.writer == EmailDraft.Writer.FALLBACK or not check.passed
-    if draft.requires_approval or flagged:
-        draft.status = Status.NEEDS_REVIEW
-        draft.status_reason = "The writer failed; this is the template's rendering." if flagged else ""
-    else:
-        draft.status = Status.APPROVED
-    draft.save()
-    if draft.status == Status.APPROVED:  # a degree that needs no approval goes straight to sending
-        from .delivery.services import queue_for_sending
+    from .delivery.services import queue_for_sending
+    from .delivery.state import draft_transition
 
+    check, usage = outcome["check"], outcome.get("usage", Counter())
+    fields = {
+        "subject": outcome["subject"][:200], "body_text": outcome["body_text"], "writer": outcome["writer"],
+        "model": outcome.get("model", ""), "prompt_hash": outcome.get("prompt_hash", ""), "facts": facts,
+        "attempts": outcome.get("attempts", 1), "check_passed": check.passed,
+        "check_results": {"passed": check.passed, "failures": list(check.failures), "found": check.found},
+        "generation_errors": outcome.get("generation_errors", []), "input_tokens": usage["input_tokens"],
+        "output_tokens": usage["output_tokens"], "cache_creation_tokens": usage["cache_creation_tokens"],
+        "cache_read_tokens": usage["cache_read_tokens"], "latency_ms": usage["latency_ms"],
+        "cost_usd": usage["cost_usd_micro"] / 1_000_000, "generated_at": timezone.now(),
+    }  # fmt: skip
+    flagged = outcome["writer"] == EmailDraft.Writer.FALLBACK or not check.passed
+    to = Status.NEEDS_REVIEW if draft.requires_approval or flagged else Status.APPROVED
+    reason = "The writer failed; this is the template's rendering." if flagged else ""
+    audit_payload = {"degree": draft.degree, "writer": outcome["writer"], "status": to,
+                     "template_version": draft.template.version, "check_passed": check.passed}  # fmt: skip
+    draft_transition(draft, to, reason=reason, audit_action="draft.generated", audit_payload=audit_payload, **fields)
+    if to == Status.APPROVED:  # a degree that needs no approval goes straight to sending
         queue_for_sending(draft)
-    audit_event_record(
-        organization=draft.account.organization, action="draft.generated", obj=draft.account,
-        payload={"draft_id": draft.pk, "degree": draft.degree, "writer": draft.writer, "status": draft.status,
-                 "template_version": draft.template.version, "check_passed": check.passed},
-    )  # fmt: skip
     if draft.run_id and not EmailDraft.objects.filter(run_id=draft.run_id, status=Status.GENERATING).exists():
         EscalationRun.objects.filter(pk=draft.run_id, status=EscalationRun.Status.RUNNING).update(
             status=EscalationRun.Status.COMPLETED, finished_at=timezone.now()

@@ -9,7 +9,7 @@ from django.db import connection
 from accounts.models import Organization
 
 
-@shared_task
+@shared_task(ignore_result=False)  # the caller waits for its answer
 def worker_ping_task() -> dict:
     return {
         "worker": socket.gethostname(),

@@ -2,6 +2,11 @@
 
 Nothing touches the ledger before ``import_batch_apply``, which runs in one transaction: an import
 commits whole or not at all. Files above ``IMPORT_BACKGROUND_BYTES`` are read and applied by workers.
+
+Each step claims its batch by a status change in one compare-and-set UPDATE (``staging`` -> ``reading``;
+``importing`` is locked by the apply), so a task delivered twice does nothing the second time. A
+database error is not the file's fault: the batch goes back to where it was and the task retries. A
+batch whose worker died is found by ``imports_reconcile`` (``import_outbox``) from its row.
 """
 
 import hashlib
@@ -17,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Account, Organization
 from accounts.services import audit_event_record
 from finemanwest.celery import app as celery_app
+from finemanwest.resilience import DB_ERRORS, atomic_with_retries
 
 from .importing import (
     ImportFileError,
@@ -87,19 +93,32 @@ def import_batch_create(
     batch.file.save(file_name, file, save=False)
     batch.save()
     if runs_in_background(batch):
-        from .tasks import import_batch_read_task
+        from .import_outbox import import_task_publish
 
-        transaction.on_commit(lambda: import_batch_read_task.delay(batch.pk))
+        transaction.on_commit(lambda: import_task_publish(batch_id=batch.pk, status=Status.STAGING))
         return batch
     return import_batch_read(batch=batch)
 
 
 def import_batch_read(*, batch: ImportBatch) -> ImportBatch:
     """Read the file into staging and compute the preview. Writes nothing to the ledger."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.STAGING).update(started_at=timezone.now())
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.STAGING).update(
+        status=Status.READING, started_at=timezone.now()
+    )
     if not claimed:
         batch.refresh_from_db()
-        return batch  # a redelivered task for a batch that was read already
+        return batch  # a redelivered task for a batch that is being read or was read already
+    try:
+        return _read_claimed(batch)
+    except DB_ERRORS:
+        # The database went away, not the file's fault: back to the queue (on a fresh connection) and let
+        # the task retry; if even that fails, the reconciler finds the batch stuck in "reading".
+        logger.warning("reading import %s hit a database error; it will be read again", batch.pk)
+        atomic_with_retries(lambda: _release_read(batch))
+        raise
+
+
+def _read_claimed(batch: ImportBatch) -> ImportBatch:
     started = time.monotonic()
     issues = IssueLog()
     try:
@@ -111,6 +130,8 @@ def import_batch_read(*, batch: ImportBatch) -> ImportBatch:
     except ImportFileError as exc:
         _clear_staging(batch)
         return _finish_read(batch, status=Status.REJECTED, failure=_file_error_text(batch, exc))
+    except DB_ERRORS:
+        raise  # handled by the caller: the batch is read again
     except Exception as exc:
         # Not the file's fault (storage, database): say so on the batch instead of leaving it "reading".
         logger.exception("reading import %s failed", batch.pk)
@@ -207,6 +228,11 @@ def _stage(batch: ImportBatch, stream, issues: IssueLog) -> int:
     return rows
 
 
+def _release_read(batch: ImportBatch) -> None:
+    _clear_staging(batch)
+    ImportBatch.objects.filter(pk=batch.pk, status=Status.READING).update(status=Status.STAGING, rows_read=0)
+
+
 def _file_error_text(batch: ImportBatch, exc: ImportFileError) -> str:
     # A SummaryReportError already names the detail report to export instead.
     return f"{batch.file_name}: {exc}"
@@ -252,7 +278,8 @@ def import_batch_map_columns(*, batch: ImportBatch, column_mapping: dict[str, st
         defaults={"headers": batch.headers, "column_mapping": column_mapping, "created_by": actor},
     )
     _clear_staging(batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.STAGING, column_mapping=column_mapping)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.STAGING, column_mapping=column_mapping,
+                                                   task_published_at=None)  # fmt: skip
     batch.refresh_from_db()
     return import_batch_read(batch=batch)
 
@@ -268,10 +295,15 @@ def import_batch_confirm(*, batch: ImportBatch, actor=None, leave_out: bool = Fa
     elif not batch.can_confirm:
         raise ValidationError(f"Import #{batch.pk} cannot be confirmed: it is {batch.get_status_display().lower()}.")
     if runs_in_background(batch):
-        from .tasks import import_batch_apply_task
+        from .import_outbox import import_task_publish
 
-        ImportBatch.objects.filter(pk=batch.pk, status=Status.PREVIEWED).update(status=Status.IMPORTING)
-        transaction.on_commit(lambda: import_batch_apply_task.delay(batch.pk, actor.pk if actor else None))
+        ImportBatch.objects.filter(pk=batch.pk, status=Status.PREVIEWED).update(
+            status=Status.IMPORTING, task_published_at=None
+        )
+        actor_id = actor.pk if actor else None
+        transaction.on_commit(
+            lambda: import_task_publish(batch_id=batch.pk, status=Status.IMPORTING, actor_id=actor_id)
+        )
         batch.refresh_from_db()
         return batch
     return import_batch_apply(batch_id=batch.pk, actor=actor)
@@ -307,6 +339,8 @@ def import_batch_apply(*, batch_id: int, actor=None) -> ImportBatch:
                 organization=batch.organization, action="import.completed", obj=batch, actor=actor,
                 payload={"as_of": str(batch.as_of), "kind": batch.kind, "result": result},
             )  # fmt: skip
+    except DB_ERRORS:
+        raise  # rolled back whole and still "importing": the task (or the reconciler) tries again
     except Exception as exc:
         logger.exception("import %s failed", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(

@@ -198,7 +198,8 @@ class ImportBatch(OrganizationOwned):
         CONTACTS = "contacts", "Customer contact list"
 
     class Status(models.TextChoices):
-        STAGING = "staging", "Reading the file"
+        STAGING = "staging", "Waiting to be read"
+        READING = "reading", "Reading the file"
         NEEDS_MAPPING = "needs_mapping", "Needs a column mapping"
         PREVIEWED = "previewed", "Ready to confirm"
         REJECTED = "rejected", "Has errors – nothing imported"
@@ -242,6 +243,9 @@ class ImportBatch(OrganizationOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # When the worker task of the current step (read or apply) was last handed to the broker; empty when
+    # that failed. The reconciler publishes again what has no task, or one so old it was lost.
+    task_published_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 

@@ -79,3 +79,71 @@ def test_viewer_cannot_merge_and_nobody_can_merge_into_another_organization(
     response = client_for(collector).post(url, {"target": theirs.client_id})
     assert response.status_code == 200 and "No other account has the client ID" in response.content.decode()
     assert Account.objects.filter(pk=source.pk).exists()
+
+
+def _history(organization, account, *, degree=2, snapshot_date=None):
+    """A sent draft, a note and a promise on ``account``: what a collector sees on its timeline."""
+    import datetime
+
+    from escalation.models import EmailDraft, Note, PromiseToPay
+    from escalation.tests.ledger import AS_OF, active_templates
+    from templates_app.models import EmailTemplate
+
+    if not EmailTemplate.objects.filter(organization=organization).exists():
+        active_templates(organization)
+    draft = EmailDraft.objects.create(
+        organization=organization, account=account, snapshot_date=snapshot_date or AS_OF, degree=degree,
+        template=EmailTemplate.objects.filter(organization=organization).first(), recipient_email="ap@x.example",
+        status=EmailDraft.Status.SENT, subject="Past due",
+    )  # fmt: skip
+    Note.objects.create(organization=organization, account=account, text="Called, promised to pay")
+    PromiseToPay.objects.create(organization=organization, account=account, amount=100,
+                                promised_date=datetime.date(2030, 1, 1))  # fmt: skip
+    return draft
+
+
+def test_merge_moves_drafts_notes_and_promises(organization, collector):
+    target = AccountFactory(organization=organization, client_id="C-1")
+    source = AccountFactory(organization=organization, client_id="C-1-dup")
+    draft = _history(organization, source)
+
+    account_merge(source=source, target=target, actor=collector)
+
+    draft.refresh_from_db()
+    assert draft.account == target
+    assert target.notes.count() == 1 and target.promises.count() == 1
+    assert AuditEvent.objects.get(action="account.merged").payload["moved"] == {
+        "emaildraft": 1,
+        "note": 1,
+        "promisetopay": 1,
+    }
+
+
+def test_merge_of_two_accounts_with_the_same_draft_is_refused_clearly(organization, client_for, collector,
+                                                                       api_client_for):  # fmt: skip
+    target = AccountFactory(organization=organization, client_id="C-1")
+    source = AccountFactory(organization=organization, client_id="C-1-dup")
+    _history(organization, target)
+    _history(organization, source)  # the same degree for the same aging report: one of them must go first
+
+    with pytest.raises(ValidationError, match="same snapshot date and degree"):
+        account_merge(source=source, target=target)
+    page = client_for(collector).post(reverse("account-merge", args=[source.pk]), {"target": "C-1"})
+    assert page.status_code == 200 and "cannot be merged" in page.content.decode()
+    api = api_client_for(collector).post(reverse("api:account-merge", args=[source.pk]), {"into": target.pk})
+    assert api.status_code == 400 and "same snapshot date and degree" in api.json()["error"]["message"]
+    assert Account.objects.filter(pk=source.pk).exists() and source.email_drafts.count() == 1
+
+
+def test_merge_with_drafts_works_from_the_page_and_the_api(organization, client_for, collector, api_client_for):
+    target = AccountFactory(organization=organization, client_id="C-1")
+    first = AccountFactory(organization=organization, client_id="C-1-a")
+    second = AccountFactory(organization=organization, client_id="C-1-b")
+    _history(organization, first, degree=1)
+    _history(organization, second, degree=3)
+
+    response = client_for(collector).post(reverse("account-merge", args=[first.pk]), {"target": "C-1"})
+    assert response.status_code == 302
+    response = api_client_for(collector).post(reverse("api:account-merge", args=[second.pk]), {"into": target.pk})
+    assert response.status_code == 200
+    assert sorted(target.email_drafts.values_list("degree", flat=True)) == [1, 3]

@@ -27,22 +27,35 @@ _lock = threading.Lock()
 _last_local = 0.0
 
 
-def send_slot_wait(*, rate: float | None = None) -> float:
-    """Block until this process may send one email; returns the seconds waited."""
+def send_slot_reserve(*, rate: float | None = None) -> float:
+    """Reserve this process's next send instant; returns it on the local ``time.monotonic()`` clock.
+
+    Reserving does not wait, so the caller can commit ``sending`` while the slot comes closer and then
+    ``send_slot_wait_until`` it: the time between the slot and the request reaching SES stays a few
+    milliseconds. A Redis error raises here, before anything was committed."""
     global _last_local
     interval = 1.0 / ((rate or settings.SES_MAX_SEND_RATE) * HEADROOM)
     if settings.REDIS_URL:
         import redis
 
-        client = redis.Redis.from_url(settings.REDIS_URL)
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
         slot, now = (float(v) for v in client.register_script(_RESERVE)(keys=[KEY], args=[interval]))
-        wait = max(0.0, slot - now)
-    else:
-        with _lock:
-            now = time.monotonic()
-            slot = max(now, _last_local + interval)
-            _last_local = slot
-        wait = max(0.0, slot - now)
+        return time.monotonic() + max(0.0, slot - now)
+    with _lock:
+        now = time.monotonic()
+        slot = max(now, _last_local + interval)
+        _last_local = slot
+    return slot
+
+
+def send_slot_wait_until(slot: float) -> float:
+    """Sleep until the reserved ``slot``; returns the seconds waited."""
+    wait = max(0.0, slot - time.monotonic())
     if wait:
         time.sleep(wait)
     return wait
+
+
+def send_slot_wait(*, rate: float | None = None) -> float:
+    """Block until this process may send one email; returns the seconds waited."""
+    return send_slot_wait_until(send_slot_reserve(rate=rate))

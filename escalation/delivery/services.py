@@ -2,28 +2,38 @@
 
 Sending is exactly-once by construction: the draft is locked and moved to ``sending`` in its own
 transaction before SES is called, and to ``sent`` (with SES's message id) in another after. A duplicated
-or redelivered task finds the draft no longer ``queued`` and does nothing. A crash in between leaves
-``sending``, which the reconciler turns into ``unknown`` for a person - it never resends by itself.
+or redelivered task finds the draft no longer ``queued`` and does nothing. Everything that can fail
+without SES being involved (building the client, the rate limit's Redis) happens before ``sending`` is
+committed, so it leaves the draft queued. Once SES gave a message id, writing it is retried on a fresh
+database connection; a crash in between leaves ``sending``, which the reconciler settles from SES's own
+events (they carry our X-Fineman-Draft header) or else turns into ``unknown`` for a person - it never
+resends by itself.
 """
 
+import contextlib
 import datetime
+import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Contact
+from finemanwest.resilience import atomic_with_retries
 
 from ..degree import latest_snapshot_date
 from ..models import DraftRevision, EmailDraft
 from ..policies import collection_settings_get
 from ..writing.ledger_check import ledger_check
-from .rate_limit import send_slot_wait
-from .ses import SendAmbiguous, SendPermanent, SendTransient, ses_send
+from .rate_limit import send_slot_reserve, send_slot_wait_until
+from .ses import SendAmbiguous, SendPermanent, SendTransient, ses_client_ready, ses_send
 from .state import draft_transition
 
+logger = logging.getLogger(__name__)
 S = EmailDraft.Status
+SENT_ID_KEY = "finemanwest:ses-sent:{}"  # SES's id of a draft whose row could not be written in time
 
 
 def _locked(draft_id: int) -> EmailDraft:
@@ -36,10 +46,10 @@ def _locked(draft_id: int) -> EmailDraft:
 
 def queue_for_sending(draft: EmailDraft, *, actor=None) -> None:
     """Queue an approved draft the caller has locked; the send task starts when the transaction commits."""
-    from ..tasks import draft_send_task
+    from .outbox import draft_task_publish
 
-    draft_transition(draft, S.QUEUED, actor=actor)
-    transaction.on_commit(lambda: draft_send_task.delay(draft.pk))
+    draft_transition(draft, S.QUEUED, actor=actor, task_published_at=None)
+    transaction.on_commit(lambda: draft_task_publish(draft_id=draft.pk, status=S.QUEUED))
 
 
 @transaction.atomic
@@ -132,6 +142,13 @@ def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
 
 def draft_send(*, draft_id: int, final_attempt: bool = True) -> EmailDraft:
     """Send a queued draft once. Raises SendTransient (when not the final attempt) for the task to retry."""
+    if EmailDraft.objects.filter(pk=draft_id).exclude(status=S.QUEUED).exists():
+        return EmailDraft.objects.get(pk=draft_id)  # a redelivered task: not even a rate-limit slot
+    try:
+        ses_client_ready()  # built before the slot: building a boto3 client takes longer than a slot
+        slot = send_slot_reserve()
+    except Exception as exc:  # nothing was committed or sent: the draft stays queued
+        raise SendTransient(f"Not ready to send: {type(exc).__name__}: {exc}"[:500]) from exc
     with transaction.atomic():
         draft = _locked(draft_id)
         if draft.status != S.QUEUED:
@@ -142,34 +159,69 @@ def draft_send(*, draft_id: int, final_attempt: bool = True) -> EmailDraft:
         draft_transition(draft, S.SENDING, sending_started_at=timezone.now())
     collection = collection_settings_get(organization=draft.account.organization)
 
-    send_slot_wait()
+    send_slot_wait_until(slot)
     try:
         message_id = ses_send(draft=draft, collection=collection)
     except SendTransient as exc:
-        with transaction.atomic():
-            draft = _locked(draft_id)
-            if final_attempt:
-                return draft_transition(draft, S.FAILED, reason=f"Gave up after retries: {exc}"[:500])
-            draft_transition(draft, S.QUEUED, reason=f"Will retry: {exc}"[:500])
+        if final_attempt:
+            return _settle(draft_id, S.FAILED, reason=f"Gave up after retries: {exc}"[:500])
+        _settle(draft_id, S.QUEUED, reason=f"Will retry: {exc}"[:500])
         raise
     except SendPermanent as exc:
-        with transaction.atomic():
-            return draft_transition(_locked(draft_id), S.FAILED, reason=str(exc))
+        return _settle(draft_id, S.FAILED, reason=str(exc))
     except SendAmbiguous as exc:
-        with transaction.atomic():
-            return draft_transition(_locked(draft_id), S.UNKNOWN, reason=f"{exc}. Check SES before sending again.")
+        return _settle(draft_id, S.UNKNOWN, reason=f"{exc}. Check SES before sending again.")
+    try:
+        return _settle(draft_id, S.SENT, ses_message_id=message_id, sent_at=timezone.now())
+    except Exception:
+        # SES has it but the database would not take it: keep the id where the reconciler looks first.
+        logger.error("draft %s was accepted by SES as %s but could not be marked sent", draft_id, message_id)
+        with contextlib.suppress(Exception):  # Redis away too: the SES events still settle it
+            cache.set(SENT_ID_KEY.format(draft_id), message_id, timeout=7 * 86400)
+        raise
+
+
+def _settle(draft_id: int, to: str, **fields) -> EmailDraft:
+    """The outcome of an SES call, written in its own short transaction with retries on a fresh connection."""
+
+    def write() -> EmailDraft:
+        draft = _locked(draft_id)
+        if draft.status != S.SENDING:
+            return draft  # already settled from SES's events
+        return draft_transition(draft, to, **fields)
+
+    return atomic_with_retries(write)
+
+
+def draft_mark_sent_by_ses(*, draft_id: int, message_id: str, how: str) -> bool:
+    """SES says it accepted the draft (its event, or the id we kept when the database was away): a draft
+    still ``sending`` or ``unknown`` becomes ``sent``. True when it changed."""
     with transaction.atomic():
-        return draft_transition(_locked(draft_id), S.SENT, ses_message_id=message_id, sent_at=timezone.now())
+        draft = _locked(draft_id)
+        if draft.status not in (S.SENDING, S.UNKNOWN):
+            return False
+        draft_transition(draft, S.SENT, reason=f"Sent (confirmed by {how}).", ses_message_id=message_id,
+                         sent_at=draft.sending_started_at or timezone.now())  # fmt: skip
+        return True
 
 
 def drafts_reconcile_sending(*, now: datetime.datetime | None = None) -> int:
-    """Drafts stuck in ``sending`` (a worker died after calling SES) become ``unknown`` for a person."""
+    """Drafts stuck in ``sending`` (a worker died after calling SES, or could not write the answer) are
+    settled from what SES told us - the id kept aside, or a send/delivery event naming the draft - and
+    otherwise become ``unknown`` for a person."""
+    from ..models import DeliveryEvent
+
     now = now or timezone.now()
     stale_before = now - datetime.timedelta(minutes=settings.SEND_STALE_MINUTES)
     moved = 0
     for pk in EmailDraft.objects.filter(status=S.SENDING, sending_started_at__lt=stale_before).values_list(
         "pk", flat=True
     ):
+        kept = cache.get(SENT_ID_KEY.format(pk))
+        event = DeliveryEvent.objects.filter(draft_id=pk).exclude(ses_message_id="").first()
+        if kept or event:
+            draft_mark_sent_by_ses(draft_id=pk, message_id=kept or event.ses_message_id, how="SES")
+            continue
         with transaction.atomic():
             draft = _locked(pk)
             if draft.status == S.SENDING:

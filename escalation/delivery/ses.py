@@ -1,16 +1,19 @@
 """The only place that sends email: Django's email API (django-ses in production, a file or the console
 in the embedded mode). It classifies every failure, because what happens next depends on it:
 
-- SendTransient: SES did not take the message (throttling, a 5xx, no connection): try again later.
+- SendTransient: SES did not take the message (throttling, a 5xx, no connection - including a connect
+  timeout and a TLS handshake that failed, both before the request was written): try again later.
 - SendPermanent: SES refused it for good (rejected address, unverified sender, message too large).
 - SendAmbiguous: the request went out but no answer came back: it may have been sent. Never resend
   automatically; a person resolves it.
 """
 
+import ssl
 import threading
 import uuid
 
-from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError, SSLError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
@@ -80,6 +83,22 @@ def _connection():
     return _held.connection
 
 
+def ses_client_ready() -> None:
+    """Build (once per thread) the connection and its boto3 client, so the send that follows does not."""
+    _connection()
+
+
+def _before_request(exc: SSLError) -> bool:
+    """A TLS error in the handshake (certificate, protocol) came before our request was written; one in
+    the middle of a connection that worked may have come after SES read it."""
+    cause = exc.kwargs.get("error")
+    inner = getattr(cause, "__cause__", None) or (cause.args[0] if getattr(cause, "args", None) else None)
+    if isinstance(inner, ssl.SSLCertVerificationError | ssl.CertificateError):
+        return True
+    text = str(exc).lower()
+    return any(mark in text for mark in ("certificate", "handshake", "wrong_version_number", "unsupported protocol"))
+
+
 def ses_send(*, draft: EmailDraft, collection: CollectionSettings) -> str:
     """Send the draft's email; returns the message id SES gave it (or a local one off SES)."""
     message = build_message(draft=draft, collection=collection)
@@ -93,7 +112,12 @@ def ses_send(*, draft: EmailDraft, collection: CollectionSettings) -> str:
         raise SendPermanent(
             f"SES refused the message ({code}): {exc.response.get('Error', {}).get('Message', '')}"
         ) from exc
-    except EndpointConnectionError as exc:
+    except SSLError as exc:
+        if _before_request(exc):
+            raise SendTransient(f"SES could not be reached (TLS): {exc}") from exc
+        raise SendAmbiguous(f"SES's connection broke after the message was sent: {type(exc).__name__}") from exc
+    except BotoConnectionError as exc:
+        # EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError: no connection, nothing written.
         raise SendTransient(f"SES could not be reached: {exc}") from exc
     except (ConnectionClosedError, ReadTimeoutError) as exc:
         raise SendAmbiguous(f"SES did not answer after the message was sent: {type(exc).__name__}") from exc

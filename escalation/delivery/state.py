@@ -36,8 +36,10 @@ class IllegalTransition(Exception):
     pass
 
 
-def draft_transition(draft: EmailDraft, to: str, *, actor=None, reason: str = "", **fields) -> EmailDraft:
-    """Move a draft the caller has locked (select_for_update) to ``to`` and save it with ``fields``."""
+def draft_transition(draft: EmailDraft, to: str, *, actor=None, reason: str = "", audit_action: str = "",
+                     audit_payload: dict | None = None, **fields) -> EmailDraft:  # fmt: skip
+    """Move a draft the caller has locked (select_for_update) to ``to`` and save it with ``fields``. The
+    audit event is ``draft.<to>`` unless ``audit_action`` names what happened better ("draft.generated")."""
     if to not in TRANSITIONS[draft.status]:
         raise IllegalTransition(
             f"A draft that is {draft.get_status_display().lower()} cannot become {S(to).label.lower()}."
@@ -50,7 +52,8 @@ def draft_transition(draft: EmailDraft, to: str, *, actor=None, reason: str = ""
     draft.updated_at = timezone.now()
     draft.save()
     audit_event_record(
-        organization=draft.account.organization, action=f"draft.{to}", obj=draft.account, actor=actor,
-        payload={"draft_id": draft.pk, "from": previous, "to": to, "reason": reason[:500]},
+        organization=draft.account.organization, action=audit_action or f"draft.{to}", obj=draft.account,
+        actor=actor, payload={"draft_id": draft.pk, "from": previous, "to": to, "reason": reason[:500],
+                              **(audit_payload or {})},
     )  # fmt: skip
     return draft

@@ -108,14 +108,31 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # A task is acknowledged only when it has finished, so a worker that dies mid-task does not lose it;
-# the services make a redelivered task harmless.
+# the services make a redelivered task harmless. One task reserved per process (prefetch 1): a dead
+# worker holds back no more than it was running.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-# Redis redelivers an unacknowledged task after the visibility timeout: it must outlast the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+# Redis gives an unacknowledged task to another worker after the visibility timeout. 120 s brings a dead
+# worker's tasks back within about two minutes (plus the 10 s restore sweep below). It must outlast the
+# longest task that is acknowledged late, or a task still running is delivered twice: sending (SES
+# connect 5 s + read 30 s + database retries ~16 s) and generation (the Claude calls) get hard time
+# limits below it (SHORT_TASK_TIME_LIMIT), and so do retry countdowns (a worker holds a countdown task
+# unacknowledged). Imports can run for minutes: their tasks are acknowledged on receipt and a dead
+# worker's import is found from its row by the imports reconciler instead.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=120)
+SHORT_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT * 3 // 4
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu sweeps for expired tasks every interval x throttle seconds (100 s by default): every 10 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "socket_timeout": 10,  # a publish to a Redis that vanished fails instead of waiting forever
+    "socket_connect_timeout": 5,
+}
+CELERY_TASK_IGNORE_RESULT = True  # nothing reads task results but the worker ping; it asks for its own
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -245,10 +262,21 @@ SES_MAX_SEND_RATE = env.float("SES_MAX_SEND_RATE", default=14.0)
 AWS_SES_AUTO_THROTTLE = None
 # A draft still "sending" after this long crashed between SES and our commit: a person must check it.
 SEND_STALE_MINUTES = env.int("SEND_STALE_MINUTES", default=15)
+# The reconcilers run every RECONCILE_SECONDS; a row that should be moving is published again after
+# OUTBOX_GRACE_SECONDS without a task, or OUTBOX_STALE_SECONDS after its task was published (lost in the
+# broker: longer than a large batch takes to drain at the send rate, so a waiting task is rarely doubled).
+RECONCILE_SECONDS = env.float("RECONCILE_SECONDS", default=60.0)
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=900)
+# An import step still running after this long died with its worker (the hard task limit is shorter).
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 CELERY_BEAT_SCHEDULE = {
     # Each organization's daily run starts at its own hour; the task checks every hour.
     "escalation-daily-runs": {"task": "escalation.tasks.escalation_daily_runs_task", "schedule": 3600.0},
     "reconcile-stuck-sends": {"task": "escalation.tasks.drafts_reconcile_sending_task", "schedule": 300.0},
+    # The database is the queue of record: drafts and imports that should be moving get their task again.
+    "reconcile-drafts": {"task": "escalation.tasks.drafts_reconcile_task", "schedule": RECONCILE_SECONDS},
+    "reconcile-imports": {"task": "invoices.tasks.imports_reconcile_task", "schedule": RECONCILE_SECONDS},
 }
 # One attempt per SES call: botocore's own retries would resend a message whose answer was lost
 # (a duplicate email); our send task retries only what SES certainly did not take.
