@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('invoices', '0007_import_reading_and_outbox'),
-        ('invoices', '0007_invoice_kind'),
+        ("invoices", "0007_import_reading_and_outbox"),
+        ("invoices", "0007_invoice_kind"),
     ]
 
-    operations = [
-    ]
+    operations = []
