@@ -116,3 +116,22 @@ def test_tokens_are_estimated_at_three_and_a_half_characters(fake_anthropic):
         count = client.messages.count_tokens(model="claude-sonnet-5-5", system="z" * 3500, messages=HELLO)
 
     assert 1000 < count.input_tokens < 1030  # 1,000 for the system prompt plus the short message
+
+
+def test_cost_usd_prices_a_usage_per_model_and_halves_it_in_a_batch(fake_anthropic):
+    from decimal import Decimal
+
+    from devtools.fake_anthropic import cost_usd
+
+    usage = {
+        "input_tokens": 1_000_000,
+        "output_tokens": 1_000_000,
+        "cache_creation_input_tokens": 1_000_000,
+        "cache_read_input_tokens": 1_000_000,
+        "cache_creation": {"ephemeral_5m_input_tokens": 1_000_000, "ephemeral_1h_input_tokens": 0},
+    }
+
+    assert cost_usd("claude-sonnet-5-5", usage) == Decimal("2") + 10 + Decimal("2.50") + Decimal("0.20")
+    assert cost_usd("claude-sonnet-5-5", usage, batch=True) == cost_usd("claude-sonnet-5-5", usage) / 2
+    real_usage = ask(fake_anthropic, system=system_of(700))
+    assert cost_usd("claude-sonnet-5-5", real_usage) > 0  # the SDK's Usage object works too
