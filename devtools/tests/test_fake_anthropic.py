@@ -1,4 +1,6 @@
-"""The Anthropic fake, exercised through the real ``anthropic`` SDK (no network, no database)."""
+"""The Anthropic fake's transport, faults, request log and forced-tool responder, exercised through the real
+``anthropic`` SDK (no network, no database). The per-model rules, structured outputs, caching and batches have their
+own test files."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from anthropic.types import TextBlock, ToolUseBlock
 from devtools.fake_anthropic import FakeAnthropic, Fault, collection_email_responder
 
 MODEL = "claude-sonnet-5-5"
+# Forced tool use needs a model that accepts it (Sonnet 5.5 and Opus 5.5 refuse it) with thinking off.
+TOOL_MODEL = "claude-haiku-5-5"
 TOOL = {
     "name": "write_collection_email",
     "description": "Write a polite collection email from the facts.",
@@ -36,7 +40,8 @@ FACTS = {
 SYSTEM = [
     {
         "type": "text",
-        "text": "You write short, polite accounts-receivable collection emails. Never invent amounts.",
+        # Long enough (about 600 estimated tokens) to pass Haiku 5.5's 512-token minimum cacheable prompt.
+        "text": "You write short, polite accounts-receivable collection emails. Never invent amounts. " * 25,
         "cache_control": {"type": "ephemeral"},
     }
 ]
@@ -50,8 +55,9 @@ def make_client(fake: FakeAnthropic, **options) -> anthropic.Anthropic:
 
 def create_email(client: anthropic.Anthropic, *, system=SYSTEM, tool_name=TOOL["name"], **extra):
     return client.messages.create(
-        model=MODEL,
+        model=TOOL_MODEL,
         max_tokens=1024,
+        thinking={"type": "disabled"},
         system=system,
         messages=[{"role": "user", "content": [{"type": "text", "text": json.dumps(FACTS)}]}],
         tools=[TOOL],
@@ -83,7 +89,7 @@ def test_a_forced_tool_is_answered_with_a_collection_email_naming_the_invoices(f
 
     assert message.type == "message"
     assert message.role == "assistant"
-    assert message.model == MODEL
+    assert message.model == TOOL_MODEL
     assert message.id.startswith("msg_")
     assert message.stop_reason == "tool_use"
     assert message.stop_sequence is None
@@ -134,11 +140,12 @@ def test_the_default_responder_tolerates_other_shapes_of_facts():
     assert collection_email_responder({"messages": [{"role": "user", "content": "not json"}]})["body"]
 
 
-def test_a_request_without_tools_is_answered_with_text(fake_anthropic):
+def test_a_request_without_tools_is_answered_with_text_after_a_thinking_block(fake_anthropic):
     with make_client(fake_anthropic) as client:
         message = client.messages.create(model=MODEL, max_tokens=100, messages=[{"role": "user", "content": "Hello"}])
 
-    [block] = message.content
+    thinking, block = message.content  # adaptive thinking is on by default on Sonnet 5.5
+    assert thinking.type == "thinking"
     assert isinstance(block, TextBlock)
     assert block.text
     assert message.stop_reason == "end_turn"
@@ -147,7 +154,7 @@ def test_a_request_without_tools_is_answered_with_text(fake_anthropic):
 def test_the_responders_can_be_replaced_and_reset_restores_them(fake_anthropic):
     fake_anthropic.responder = lambda request: {"subject": "Custom", "body": f"for {request['model']}"}
     with make_client(fake_anthropic) as client:
-        assert create_email(client).content[0].input == {"subject": "Custom", "body": f"for {MODEL}"}
+        assert create_email(client).content[0].input == {"subject": "Custom", "body": f"for {TOOL_MODEL}"}
         fake_anthropic.reset()
         assert "INV-1001" in create_email(client).content[0].input["body"]
 
@@ -169,7 +176,7 @@ def test_prompt_caching_creates_then_reads_the_cached_system_prompt(fake_anthrop
     with make_client(fake_anthropic) as client:
         first = create_email(client)
         second = create_email(client)
-        other_system = create_email(client, system=[{**SYSTEM[0], "text": "A different system prompt."}])
+        other_system = create_email(client, system=[{**SYSTEM[0], "text": "A different system prompt. " * 80}])
         uncached = create_email(client, system=SYSTEM[0]["text"])
 
     assert first.usage.cache_creation_input_tokens > 0
@@ -190,7 +197,7 @@ def test_the_request_the_sdk_sent_is_recorded(fake_anthropic):
     [request] = fake_anthropic.requests
     assert request.method == "POST"
     assert request.path == "/v1/messages"
-    assert request.body["model"] == MODEL
+    assert request.body["model"] == TOOL_MODEL
     assert request.body["max_tokens"] == 1024
     assert request.body["system"] == SYSTEM
     assert request.body["system"][0]["cache_control"] == {"type": "ephemeral"}
@@ -230,7 +237,9 @@ def test_a_missing_api_key_is_an_authentication_error(fake_anthropic):
     assert error.value.body == {
         "type": "error",
         "error": {"type": "authentication_error", "message": "x-api-key header is required"},
+        "request_id": error.value.response.headers["request-id"],
     }
+    assert error.value.request_id.startswith("req_")
 
 
 def test_an_x_api_key_header_is_accepted_too(fake_anthropic):
