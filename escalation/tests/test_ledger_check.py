@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from escalation.writing.ledger_check import LedgerCheck, ledger_check
+from escalation.writing.checks import LedgerCheck, ledger_check
 
 FACTS = {
     "organization": {
