@@ -57,9 +57,11 @@ from .facts_view import Ledger
 from .invoices import check_invoice_keywords, check_invoice_numbers
 from .legal import check_legal
 from .length import check_length
+from .lines import Owners
 from .links import check_links, mask_links
 from .masking import MASK, mask_trusted
 from .placeholders import check_placeholders
+from .words import check_amounts_in_words
 
 _FAILURE_ORDER = (
     "length",
@@ -82,7 +84,7 @@ class LedgerCheck:
     found: dict = field(default_factory=dict)
 
 
-def ledger_check(*, subject: str, body: str, facts: dict) -> LedgerCheck:
+def ledger_check(*, subject: str, body: str, facts: object) -> LedgerCheck:
     """Check a collection email (subject and body together) against the ledger facts it was written from."""
     subject = subject if isinstance(subject, str) else ""
     body = body if isinstance(body, str) else ""
@@ -96,14 +98,16 @@ def ledger_check(*, subject: str, body: str, facts: dict) -> LedgerCheck:
     masked = mask_trusted(text, len(subject) + 1, ledger)
     masked = mask_links(masked)
     invoices: dict[str, list[str]] = {"mentioned": [], "missing": [], "unknown": []}
-    masked = check_invoice_numbers(text, masked, ledger, failures, invoices)
+    masked, mentions = check_invoice_numbers(text, masked, ledger, failures, invoices)
+    owners = Owners(masked, mentions)
     found["placeholders"], masked = check_placeholders(text, masked, failures)
-    found["dates"], masked = check_dates(text, masked, ledger, failures)
-    found["day_counts"], masked = check_day_counts(text, masked, ledger, failures)
+    found["dates"], masked = check_dates(text, masked, ledger, failures, owners)
+    found["day_counts"], masked = check_day_counts(text, masked, ledger, failures, owners)
     masked = check_invoice_keywords(masked, ledger, failures, invoices)
     found["invoice_numbers"] = invoices
     found["currencies"] = check_currencies(text, masked, ledger, failures)
-    found["amounts"], found["ignored_numbers"] = check_amounts(masked, ledger, failures)
+    found["amounts"], found["ignored_numbers"] = check_amounts(masked, ledger, failures, owners)
+    found["amounts_in_words"] = check_amounts_in_words(masked, failures)
     if ledger.total_due is not None and not any(
         abs(Decimal(item["value"])) == abs(ledger.total_due) for item in found["amounts"]
     ):

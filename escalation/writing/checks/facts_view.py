@@ -21,21 +21,54 @@ def facts_dict(facts: object) -> dict:
     return dict(facts) if isinstance(facts, Mapping) else {}
 
 
+@dataclass(frozen=True)
+class Item:
+    """One ledger line: an overdue invoice (asked for), a credit (reduces what is asked) or an invoice coming due
+    (may only be mentioned as upcoming)."""
+
+    number: str
+    kind: str  # "overdue", "credit" or "coming_due"
+    values: frozenset[Decimal]  # amount and outstanding
+    invoice_date: datetime.date | None
+    due_date: datetime.date | None
+    days_overdue: int | None
+
+    def describe(self) -> str:
+        """``INV-1001: 4,820.00`` (``of 5,000.00`` when the amount differs) for failure messages."""
+        shown = ", ".join(format_amount(value) for value in sorted(self.values, key=abs, reverse=True))
+        return f"{self.number}: {shown or 'no amount'}"
+
+
 @dataclass
 class Ledger:
     currency: str
     degree: int
     total_due: Decimal | None
-    values: list[Decimal]
+    total_overdue: Decimal | None
+    values: list[Decimal]  # every figure an amount may be off an invoice's line
     invoice_values: list[Decimal]
-    invoice_numbers: list[str]
-    dates: set[datetime.date]
+    invoice_numbers: list[str]  # overdue invoices and credits: each must be mentioned
+    coming_numbers: list[str]  # not yet due: may be mentioned only as upcoming, never at degree >= 3
+    items: dict[str, Item]
+    general_dates: set[datetime.date]  # the dates an email may state off an invoice's line
+    date_roles: dict[datetime.date, str]
     days: set[int]
     oldest_days: int | None
+    has_previous_emails: bool
+    has_payment_credit: bool
     allowed_urls: set[str]
     allowed_emails: set[str]
     trusted_texts: list[str]
     contact_names: list[str]
+    locale: str
+
+    @property
+    def dates(self) -> set[datetime.date]:
+        """Every date of the ledger (invoice and due dates included)."""
+        days = set(self.general_dates)
+        for item in self.items.values():
+            days.update(day for day in (item.invoice_date, item.due_date) if day)
+        return days
 
     @classmethod
     def from_facts(cls, facts: object) -> Ledger:
@@ -43,31 +76,38 @@ class Ledger:
         organization = _dict(facts.get("organization"))
         account = _dict(facts.get("account"))
         contact = _dict(facts.get("contact"))
-        invoices = [item for item in facts.get("invoices") or [] if isinstance(item, dict)]
 
+        items: dict[str, Item] = {}
+        lists = (("invoices", "overdue"), ("credits", "credit"), ("coming_due", "coming_due"))
+        for key, kind in lists:
+            for entry in facts.get(key) or []:
+                if isinstance(entry, dict) and (item := _item(entry, kind)) and item.number not in items:
+                    items[item.number] = item
         invoice_values: list[Decimal] = []
-        numbers: list[str] = []
-        dates: set[datetime.date] = set()
         days: set[int] = set()
-        for invoice in invoices:
-            number = str(invoice.get("invoice_no") or "").strip()
-            if number and number not in numbers:
-                numbers.append(number)
-            for key in ("outstanding", "amount"):
-                value = to_decimal(invoice.get(key))
-                if value is not None and value not in invoice_values:
-                    invoice_values.append(value)
-            for key in ("invoice_date", "due_date"):
-                if (day := parse_iso_date(invoice.get(key))) is not None:
-                    dates.add(day)
-            if (count := _int(invoice.get("days_overdue"))) is not None:
-                days.add(count)
-        for key in ("as_of", "today", "reply_by"):
-            if (day := parse_iso_date(facts.get(key))) is not None:
-                dates.add(day)
-        for email in facts.get("previous_emails") or []:
-            if isinstance(email, dict) and (day := parse_iso_date(email.get("date"))) is not None:
-                dates.add(day)
+        for item in items.values():
+            if item.kind == "coming_due":
+                continue
+            invoice_values.extend(value for value in item.values if value not in invoice_values)
+            if item.days_overdue is not None:
+                days.add(item.days_overdue)
+
+        date_roles: dict[datetime.date, str] = {}
+        promise = _dict(facts.get("broken_promise"))
+        overdue_due = [item.due_date for item in items.values() if item.kind == "overdue" and item.due_date]
+        oldest_due = parse_iso_date(facts.get("oldest_due_date")) or min(overdue_due, default=None)
+        for day, role in (
+            (parse_iso_date(facts.get("as_of")), "the report date"),
+            (parse_iso_date(facts.get("reply_by")), "the reply-by date"),
+            (parse_iso_date(promise.get("promised_date")), "the promised date"),
+            (oldest_due, "the oldest due date"),
+        ):
+            if day is not None:
+                date_roles.setdefault(day, role)
+        previous = [email for email in facts.get("previous_emails") or [] if isinstance(email, dict)]
+        for email in previous:
+            if (day := parse_iso_date(email.get("date"))) is not None:
+                date_roles.setdefault(day, "a previous email's date")
         oldest = _int(facts.get("oldest_days_overdue"))
         if oldest is not None:
             days.add(oldest)
@@ -75,7 +115,10 @@ class Ledger:
             oldest = max(days)
 
         total_due = to_decimal(facts.get("total_due"))
-        values = [*invoice_values, *([total_due] if total_due is not None else [])]
+        total_overdue = to_decimal(facts.get("total_overdue"))
+        promised = to_decimal(promise.get("amount"))
+        values = list(invoice_values)
+        values += [value for value in (total_due, total_overdue, promised) if value is not None and value not in values]
 
         payment_link = str(organization.get("payment_link") or "").strip()
         org_texts = [str(value) for value in organization.values() if isinstance(value, str) and value.strip()]
@@ -107,16 +150,28 @@ class Ledger:
             currency=currency,
             degree=min(max(degree, 1), 5),
             total_due=total_due,
+            total_overdue=total_overdue,
             values=values,
             invoice_values=invoice_values,
-            invoice_numbers=numbers,
-            dates=dates,
+            invoice_numbers=[number for number, item in items.items() if item.kind != "coming_due"],
+            coming_numbers=[number for number, item in items.items() if item.kind == "coming_due"],
+            items=items,
+            general_dates=set(date_roles),
+            date_roles=date_roles,
             days=days,
             oldest_days=oldest,
+            has_previous_emails=bool(previous),
+            # A payment may be said to be received or applied only when the facts carry one as a credit.
+            has_payment_credit=any(
+                str(entry.get("kind") or entry.get("type") or "").lower() in ("payment", "unapplied_payment")
+                for entry in facts.get("credits") or []
+                if isinstance(entry, dict)
+            ),
             allowed_urls=allowed_urls,
             allowed_emails=allowed_emails,
             trusted_texts=trusted,
             contact_names=contact_names,
+            locale=str(organization.get("locale") or "").strip(),
         )
 
     def summary(self) -> str:
@@ -128,6 +183,24 @@ class Ledger:
         if self.total_due is not None:
             parts.append(f"total due {format_amount(self.total_due)}")
         return "; ".join(parts)
+
+
+def _item(entry: dict, kind: str) -> Item | None:
+    number = str(entry.get("invoice_no") or "").strip()
+    if not number:
+        return None
+    values = frozenset(value for key in ("amount", "outstanding") if (value := to_decimal(entry.get(key))) is not None)
+    outstanding = to_decimal(entry.get("outstanding"))
+    if kind == "overdue" and outstanding is not None and outstanding < 0:
+        kind = "credit"  # facts written before credits had their own list kept them among the invoices
+    return Item(
+        number=number,
+        kind=kind,
+        values=values,
+        invoice_date=parse_iso_date(entry.get("invoice_date")),
+        due_date=parse_iso_date(entry.get("due_date")),
+        days_overdue=_int(entry.get("days_overdue")),
+    )
 
 
 def _dict(value: object) -> dict:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from escalation.writing.money import format_date
+
+from .lines import Mention
 from .masking import MASK, alternation, blank, mask_all
 
 if TYPE_CHECKING:
@@ -51,29 +54,68 @@ _INVOICE_KEYWORD = re.compile(
 )
 
 
-def check_invoice_numbers(text: str, masked: str, ledger: Ledger, failures: dict, found: dict) -> str:
-    known = {_invoice_key(number) for number in ledger.invoice_numbers}
-    pattern = _invoices_pattern(ledger.invoice_numbers)
+# The words that present an invoice that is not yet due as upcoming rather than asked for.
+_UPCOMING = re.compile(
+    r"not\s+(?:yet\s+)?due|(?:coming|falls?|falling|will\s+(?:be|fall|become))\s+due|upcoming|due\s+soon|"
+    r"for\s+(?:your\s+)?information|noch\s+nicht\s+fällig|wird\s+(?:am\s+[^\n]{0,30}\s+)?fällig|"
+    r"demnächst\s+fällig|pas\s+encore\s+(?:dû|échu)|à\s+venir",
+    re.IGNORECASE,
+)
+COMING_DUE_FROM_DEGREE_NEVER = 3  # from this degree an invoice not yet due may not appear at all
+
+
+def check_invoice_numbers(
+    text: str, masked: str, ledger: Ledger, failures: dict, found: dict
+) -> tuple[str, list[Mention]]:
+    """Every overdue invoice and credit must be mentioned; invoices coming due only as upcoming (and not at all
+    from degree 3). Returns the text with the numbers blanked and where they were (for ``lines.Owners``)."""
+    known_numbers = [*ledger.invoice_numbers, *ledger.coming_numbers]
+    known = {_invoice_key(number) for number in known_numbers}
+    pattern = _invoices_pattern(known_numbers)
     present = {match.group(0) for match in pattern.finditer(text)}
     for number in ledger.invoice_numbers:
         if number in present:
             found["mentioned"].append(number)
         else:
             found["missing"].append(number)
-            failures["invoices"].append(f"invoice {number} is not mentioned (every open invoice and credit must be)")
+            failures["invoices"].append(f"invoice {number} is not mentioned (every overdue invoice and credit must be)")
+    mentions = [Mention(match.start(), match.end(), match.group(0)) for match in pattern.finditer(masked)]
+    coming = set(ledger.coming_numbers)
+    reported: set[str] = set()
+    for mention in mentions:
+        if mention.number not in coming or mention.number in reported:
+            continue
+        item = ledger.items[mention.number]
+        due = f" (due {format_date(item.due_date)})" if item.due_date else ""
+        if ledger.degree >= COMING_DUE_FROM_DEGREE_NEVER:
+            reported.add(mention.number)
+            failures["invoices"].append(
+                f"invoice {mention.number} is not yet due{due} and must not appear in a degree-{ledger.degree} email"
+            )
+        elif not _UPCOMING.search(_line_at(text, mention.start)):
+            reported.add(mention.number)
+            failures["invoices"].append(
+                f"invoice {mention.number} is not yet due{due}: it may only be mentioned as upcoming, not asked for"
+            )
     masked = mask_all(masked, pattern)
-    for pattern in _shape_patterns(ledger.invoice_numbers):
-        for match in pattern.finditer(masked):
+    for shape in _shape_patterns(known_numbers):
+        for match in shape.finditer(masked):
             token = match.group(0).rstrip("-/")
             if _invoice_key(token) not in known:
                 _unknown_invoice(token, failures, found)
             masked = blank(masked, match.start(), match.end())
-    return masked
+    return masked, mentions
+
+
+def _line_at(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def check_invoice_keywords(masked: str, ledger: Ledger, failures: dict, found: dict) -> str:
     """Numbers right after "invoice" / "credit note" (after dates and day counts are blanked)."""
-    known = {_invoice_key(number) for number in ledger.invoice_numbers}
+    known = {_invoice_key(number) for number in [*ledger.invoice_numbers, *ledger.coming_numbers]}
     for match in _INVOICE_KEYWORD.finditer(masked):
         start = match.start("tokens")
         for token in re.finditer(_INVOICE_REF, match.group("tokens")):
