@@ -3,14 +3,13 @@
 from escalation.writing.checks import (  # noqa: F401 - re-exported for the code that imports them from here
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
+    CLAIMS,
     COMMON_CURRENCY_CODES,
     CURRENCY_SYMBOLS,
     DOLLAR_CURRENCIES,
-    LEGAL_THREATS,
-    LEGAL_THREATS_FROM_DEGREE,
-    LEGAL_WARNINGS,
-    LEGAL_WARNINGS_FROM_DEGREE,
     SUBJECT_MAX_LENGTH,
+    CustomerNames,
     LedgerCheck,
+    claims_prompt_lines,
     ledger_check,
 )

@@ -39,23 +39,30 @@ the later steps do not read it again):
    must match a negative ledger figure.
 9. The total due must appear among the amounts.
 10. Length: subject 1–150 characters on one line, body 80–5,000 characters.
-11. Legal threats (``LEGAL_WARNINGS`` from degree 4, ``LEGAL_THREATS`` only at degree 5).
+11. Claims (claims.py, by the degree's table in claims_rules.py, shared with the prompt): no payment received
+    unless the facts list one, no bank details but the organization's own, no deadline but the reply-by date, no
+    interest or fees, no threat the degree does not allow, no other customer's name, no earlier notices unless the
+    facts list earlier emails. Read before dates and day counts are blanked ("within 2 days" is a claim).
+
+Figures on an invoice's line (or table row) belong to that invoice (lines.py): its amount or outstanding, its
+invoice or due date, its days overdue. Amounts in words fail (words.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from escalation.writing.money import format_amount
 
 from .amounts import check_amounts
+from .claims import CustomerNames, check_claims, customer_names
 from .currencies import check_currencies
 from .dates import check_dates
 from .day_counts import check_day_counts
 from .facts_view import Ledger
 from .invoices import check_invoice_keywords, check_invoice_numbers
-from .legal import check_legal
 from .length import check_length
 from .lines import Owners
 from .links import check_links, mask_links
@@ -73,7 +80,7 @@ _FAILURE_ORDER = (
     "dates",
     "days",
     "links",
-    "legal",
+    "claims",
 )
 
 
@@ -84,8 +91,18 @@ class LedgerCheck:
     found: dict = field(default_factory=dict)
 
 
-def ledger_check(*, subject: str, body: str, facts: object) -> LedgerCheck:
-    """Check a collection email (subject and body together) against the ledger facts it was written from."""
+def ledger_check(
+    *,
+    subject: str,
+    body: str,
+    facts: object,
+    other_customer_names: Collection[str] | CustomerNames = (),
+    template_data: Mapping | None = None,
+) -> LedgerCheck:
+    """Check a collection email (subject and body together) against the ledger facts it was written from: its
+    figures (the ledger check) and what it claims (the claims check, by the degree's table; ``template_data``'s
+    "forbid" tightens it). ``other_customer_names``: the organization's other account names, a plain collection
+    or a ``CustomerNames`` index built once for a run."""
     subject = subject if isinstance(subject, str) else ""
     body = body if isinstance(body, str) else ""
     ledger = Ledger.from_facts(facts)
@@ -99,6 +116,7 @@ def ledger_check(*, subject: str, body: str, facts: object) -> LedgerCheck:
     masked = mask_links(masked)
     invoices: dict[str, list[str]] = {"mentioned": [], "missing": [], "unknown": []}
     masked, mentions = check_invoice_numbers(text, masked, ledger, failures, invoices)
+    claims_text = masked  # before dates and day counts are blanked: "within 2 days" is a claim, not a figure
     owners = Owners(masked, mentions)
     found["placeholders"], masked = check_placeholders(text, masked, failures)
     found["dates"], masked = check_dates(text, masked, ledger, failures, owners)
@@ -112,7 +130,8 @@ def ledger_check(*, subject: str, body: str, facts: object) -> LedgerCheck:
         abs(Decimal(item["value"])) == abs(ledger.total_due) for item in found["amounts"]
     ):
         failures["total"].append(f"the total due ({format_amount(ledger.total_due)}) is not stated as an amount")
-    found["legal_phrases"] = check_legal(masked, ledger, failures)
+    others = customer_names(other_customer_names, exclude=ledger.own_names) if other_customer_names else None
+    found["claims"] = check_claims(claims_text, ledger, failures, other_customers=others, template_data=template_data)
 
     ordered = tuple(dict.fromkeys(message for key in _FAILURE_ORDER for message in failures[key]))
     return LedgerCheck(passed=not ordered, failures=ordered, found=found)

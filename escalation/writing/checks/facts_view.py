@@ -54,6 +54,7 @@ class Ledger:
     date_roles: dict[datetime.date, str]
     days: set[int]
     oldest_days: int | None
+    reply_by: datetime.date | None
     has_previous_emails: bool
     has_payment_credit: bool
     allowed_urls: set[str]
@@ -61,6 +62,7 @@ class Ledger:
     trusted_texts: list[str]
     contact_names: list[str]
     locale: str
+    own_names: list[str]  # the account's, the organization's and the contact's names: never "another customer"
 
     @property
     def dates(self) -> set[datetime.date]:
@@ -160,6 +162,7 @@ class Ledger:
             date_roles=date_roles,
             days=days,
             oldest_days=oldest,
+            reply_by=parse_iso_date(facts.get("reply_by")),
             has_previous_emails=bool(previous),
             # A payment may be said to be received or applied only when the facts carry one as a credit.
             has_payment_credit=any(
@@ -172,6 +175,11 @@ class Ledger:
             trusted_texts=trusted,
             contact_names=contact_names,
             locale=str(organization.get("locale") or "").strip(),
+            own_names=[
+                text
+                for text in (account.get("name"), organization.get("name"), organization.get("sender_name"), *names)
+                if isinstance(text, str) and text.strip()
+            ],
         )
 
     def summary(self) -> str:
