@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from escalation.writing.ledger_check import LedgerCheck, ledger_check
+from escalation.writing.checks import LedgerCheck, ledger_check
 
 FACTS = {
     "organization": {
@@ -253,7 +253,7 @@ def test_a_wrong_day_count_fails(wrong):
 
 
 def test_other_day_counts_are_not_figures_and_lower_bounds_are_accepted():
-    result = check(body=body_with("144 days overdue", "more than 90 days overdue, please pay within 7 days"))
+    result = check(body=body_with("144 days overdue", "more than 90 days overdue, 3 days after our reminder"))
     assert result.passed, result.failures
     assert_fails(check(body=body_with("144 days overdue", "more than 200 days overdue")), "more than 200 days")
 
@@ -302,19 +302,19 @@ def test_a_legal_threat_fails_at_degree_2_and_passes_at_degree_5():
         "If you have questions",
         "Otherwise we will pass this to our attorney and take you to court. If you have questions",
     )
-    assert_fails(check(body=threat), '"attorney" threatens legal or collection action', "at degree 2", '"court"')
+    assert_fails(check(body=threat), '"attorney" threatens legal action', "(this is degree 2, firm reminder)")
     assert check(body=threat, degree=5).passed
 
 
-def test_degree_4_allows_warnings_but_not_threats():
-    warning = body_with(
-        "If you have questions",
-        "Otherwise we may take further action, including a collection agency. If you have questions",
-    )
-    assert_fails(check(body=warning, degree=3), '"further action"', '"collection agency"')
+def test_degree_4_may_warn_of_further_action_only():
+    # The old rule let degree 4 name a collection agency; one table (claims_rules.py) now allows it at 5 only.
+    warning = body_with("If you have questions", "Otherwise we may take further action. If you have questions")
+    assert_fails(check(body=warning, degree=3), '"further action" warns of further action')
     assert check(body=warning, degree=4).passed
+    agency = body_with("If you have questions", "We may pass this to a collection agency. If you have questions")
+    assert_fails(check(body=agency, degree=4), '"collection agency" threatens debt recovery', "only a degree-5")
     lawsuit = body_with("If you have questions", "Otherwise we will sue. If you have questions")
-    assert_fails(check(body=lawsuit, degree=4), '"sue" threatens', "allowed from degree 5")
+    assert_fails(check(body=lawsuit, degree=4), '"sue" threatens legal action', "only a degree-5")
 
 
 def test_a_contact_called_sue_is_not_a_threat():
@@ -347,7 +347,7 @@ def test_digits_in_the_account_name_and_payment_instructions_are_not_amounts():
         body=body_with(
             "Our records",
             "Account 7-Eleven Store 42.50. Wire to IBAN GB29 NWBK 6016 1331 9268 19, fee 25.00.\n\nOur records",
-        ),
+        ).replace(FACTS["organization"]["payment_instructions"], ""),
     )
     assert result.passed, result.failures
 

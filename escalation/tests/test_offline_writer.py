@@ -291,7 +291,8 @@ def test_each_degree_opens_differently_and_only_later_degrees_warn():
     openings = {body.split("\n\n")[1] for body in bodies.values()}
     assert len(openings) == 5
     assert "friendly reminder" in bodies[1]
-    assert "final notice" in bodies[4] and "collection agency" in bodies[4]
+    # Degree 4 warns of further action only; a collection agency is for degree 5 (claims_rules.py)
+    assert "final notice" in bodies[4] and "further action" in bodies[4] and "collection agency" not in bodies[4]
     assert "legal action" in bodies[5]
     assert not any(word in bodies[d] for d in (1, 2, 3) for word in ("collection agency", "legal", "further action"))
 

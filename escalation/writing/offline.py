@@ -33,10 +33,18 @@ OPENINGS = {
     "We would appreciate your prompt attention to this balance.",
     3: "The invoices below are still unpaid, and this balance now needs your urgent attention.",
     4: "This is a final notice about the overdue balance on your account. If it is not paid, we may take "
-    "further action, which can include referring the account to a collection agency.",
+    "further action.",
     5: "Your account is about to be referred for collection. Despite our previous notices, the balance below "
     "remains unpaid, and unless it is paid in full we will refer the account to a collection agency and may "
     "take legal action to recover the amount owed.",
+}
+# The same openings for an account that was never written to before ("final" and "previous notices" need an
+# earlier email: escalation/writing/checks/claims_rules.py).
+FIRST_OPENINGS = {
+    4: "The balance on your account is seriously overdue. If it is not paid, we may take further action.",
+    5: "Your account is about to be referred for collection. The balance below remains unpaid, and unless it is "
+    "paid in full we will refer the account to a collection agency and may take legal action to recover the "
+    "amount owed.",
 }
 DEFAULT_SUBJECTS = {
     1: "Payment reminder",
@@ -140,6 +148,8 @@ def _template_subject(template: dict, facts: dict) -> str:
 def _default_subject(facts: dict) -> str:
     total = format_money(facts.get("total_due"), _currency(facts))
     heading = DEFAULT_SUBJECTS[_degree(facts)]
+    if not facts.get("previous_emails"):
+        heading = heading.replace("Final notice", "Urgent")  # "final" only after an earlier email
     return f"{heading}: {total}" if to_decimal(facts.get("total_due")) is not None else heading
 
 
@@ -212,12 +222,12 @@ def _body(template: dict, facts: dict, *, compact: bool) -> str:
     name = greeting_name(contact.get("first_name"))
     paragraphs = [f"Dear {name}," if name else "Hello,"]
 
-    opening = OPENINGS[degree]
     previous = sorted(
         day
         for email in facts.get("previous_emails") or []
         if isinstance(email, dict) and (day := parse_iso_date(email.get("date"))) is not None
     )
+    opening = OPENINGS[degree] if previous else FIRST_OPENINGS.get(degree, OPENINGS[degree])
     if previous and degree >= 2 and not compact:
         opening += f" We last wrote to you about it on {format_date(previous[-1])}."
     paragraphs.append(opening)
