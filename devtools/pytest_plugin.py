@@ -18,7 +18,12 @@ from devtools.fake_anthropic import FakeAnthropic
 
 @pytest.fixture
 def fake_anthropic() -> Iterator[FakeAnthropic]:
-    """A running :class:`~devtools.fake_anthropic.FakeAnthropic`; point the SDK at ``fake_anthropic.base_url``."""
+    """A running :class:`~devtools.fake_anthropic.FakeAnthropic`; point the SDK at ``fake_anthropic.base_url``.
+
+    It enforces each model's documented rules (a forced ``tool_choice`` on Sonnet 5.5 is a 400) and each model's
+    minimum cacheable prompt; batches stay ``in_progress`` until ``fake_anthropic.batches_complete()``. For a test
+    that needs another setup, start one yourself: ``with FakeAnthropic(min_cacheable_tokens=0, ...) as fake:``.
+    """
     with FakeAnthropic() as fake:
         yield fake
 

@@ -200,8 +200,7 @@ class FakeAnthropic:
 
     def _batch_result(self, params: dict[str, Any]) -> dict[str, Any]:
         """One batch request, validated and answered like ``POST /v1/messages`` (no queued faults)."""
-        try:
-            check_messages(params)
+        try:  # _answer validates the request first
             return {"type": "succeeded", "message": self._answer(params, None)}
         except ApiError as error:
             return {"type": "errored", "error": error.body(f"req_011{uuid.uuid4().hex[:21]}")}

@@ -168,7 +168,10 @@ def test_every_documented_effort_is_accepted_and_others_refused(fake_anthropic, 
         assert ask(fake_anthropic, model, output_config={"effort": effort}).stop_reason == "end_turn"
 
     error = refused(fake_anthropic, model, output_config={"effort": "extreme"})
-    assert "output_config.effort" in error.body["error"]["message"]
+    assert (
+        error.body["error"]["message"]
+        == "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'"
+    )
 
 
 def test_a_model_without_effort_refuses_it(fake_anthropic):
