@@ -138,6 +138,31 @@ class EscalationRun(OrganizationOwned):
         return f"Run #{self.pk} on {self.run_date}"
 
 
+class WriterBatch(OrganizationOwned):
+    """A scheduled run's drafts written through one Message Batch (half the price of single calls).
+
+    The row is created before the batch is submitted, one per run, so a redelivered submit task finds it and does
+    nothing; its drafts stay ``generating`` until the batch has ended and its results are stored.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTING = "submitting", "Being submitted"
+        SUBMITTED = "submitted", "Waiting for the batch"
+        ENDED = "ended", "Ended"
+        FAILED = "failed", "Could not be submitted (written one by one)"
+
+    run = models.OneToOneField(EscalationRun, on_delete=models.CASCADE, related_name="writer_batch")
+    batch_id = models.CharField(max_length=100, blank=True, db_index=True)
+    model = models.CharField(max_length=80)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTING, db_index=True)
+    counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.batch_id or 'batch'} for run {self.run_id}"
+
+
 class EmailDraft(OrganizationOwned, TimestampedModel):
     class Status(models.TextChoices):
         GENERATING = "generating", "Being written"
@@ -169,6 +194,10 @@ class EmailDraft(OrganizationOwned, TimestampedModel):
     status_reason = models.CharField(max_length=500, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField(blank=True)
+    # The HTML part as generated (empty once a person edits the text: the text is then sent as simple HTML).
+    body_html = models.TextField(blank=True, db_default="")
+    # The writer's words with their placeholders, before the figures were rendered (what Claude returned).
+    parts = models.JSONField(default=dict, blank=True, db_default={})
 
     # Provenance: what produced this text, from which data, at what cost.
     writer = models.CharField(max_length=20, choices=Writer.choices, blank=True)

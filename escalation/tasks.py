@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from finemanwest.resilience import BROKER_ERRORS, DB_ERRORS
 
+from .batches import writer_batch_submit, writer_batches_poll
 from .delivery.outbox import drafts_reconcile
 from .delivery.services import draft_send, drafts_reconcile_sending
 from .delivery.ses import SendTransient
@@ -51,3 +52,14 @@ def drafts_reconcile_task() -> dict:
 @shared_task(autoretry_for=INFRA, max_retries=3, retry_backoff=30)
 def escalation_daily_runs_task() -> list[int]:
     return escalation_daily_runs(now=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4, autoretry_for=(WriterUnavailable,),
+             retry_backoff=30, retry_backoff_max=600, retry_jitter=True)  # fmt: skip
+def writer_batch_submit_task(self, run_id: int) -> None:
+    writer_batch_submit(run_id=run_id)
+
+
+@shared_task
+def writer_batches_poll_task() -> int:
+    return writer_batches_poll()

@@ -66,7 +66,11 @@ def drafts_reconcile(*, now: datetime.datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     grace = now - datetime.timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
-    moving = EmailDraft.objects.filter(status__in=MOVING, updated_at__lt=grace)
+    moving = EmailDraft.objects.filter(status__in=MOVING, updated_at__lt=grace).exclude(
+        # Drafts a Message Batch is writing wait for it (up to a day); writer_batches_poll finishes them.
+        status=S.GENERATING,
+        run__writer_batch__status__in=["submitting", "submitted"],
+    )
     if not broker_lost_its_data():
         stale = now - datetime.timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
         moving = moving.filter(Q(task_published_at__isnull=True) | Q(task_published_at__lt=stale))

@@ -95,7 +95,10 @@ def draft_edit(*, draft: EmailDraft, actor, subject: str, body_text: str) -> Ema
     draft = _locked(draft.pk)
     if draft.status not in (S.NEEDS_REVIEW, S.APPROVED):
         raise ValidationError("Only a draft in review can be edited.")
-    check = ledger_check(subject=subject, body=body_text, facts=draft.facts)
+    from ..generation import other_customer_names
+
+    check = ledger_check(subject=subject, body=body_text, facts=draft.facts, template_data=draft.template.data,
+                         other_customer_names=other_customer_names(account=draft.account))  # fmt: skip
     number = draft.revisions.count() + 1
     if number == 1:  # the first edit: keep what the writer wrote as revision 1
         DraftRevision.objects.create(
@@ -110,7 +113,7 @@ def draft_edit(*, draft: EmailDraft, actor, subject: str, body_text: str) -> Ema
     )  # fmt: skip
     return draft_transition(
         draft, S.NEEDS_REVIEW, actor=actor, reason=f"Edited (revision {number}).",
-        subject=subject[:200], body_text=body_text, check_passed=check.passed, check_results=results,
+        subject=subject[:200], body_text=body_text, body_html="", check_passed=check.passed, check_results=results,
     )  # fmt: skip
 
 

@@ -61,9 +61,10 @@ def build_message(*, draft: EmailDraft, collection: CollectionSettings) -> Email
         reply_to=[collection.reply_to] if collection.reply_to else None,
         headers={"X-Fineman-Draft": str(draft.pk)},
     )
-    # HTML comes from our template with the text escaped: never markup written by the model.
-    html = render_to_string(
-        "emails/collection_email.html", {"draft": draft, "paragraphs": draft.body_text.split("\n\n")}
+    # HTML comes from our templates with every value escaped, never markup written by the model: the renderer's
+    # layout as generated, or - once a person has edited the text - that text as simple paragraphs.
+    html = draft.body_html or render_to_string(
+        "emails/collection_email_text.html", {"draft": draft, "paragraphs": draft.body_text.split("\n\n")}
     )
     message.attach_alternative(html, "text/html")
     return message

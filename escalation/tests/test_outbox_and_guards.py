@@ -16,8 +16,9 @@ from django_ses import signals
 
 from escalation.delivery.outbox import drafts_reconcile
 from escalation.delivery.services import SENT_ID_KEY, draft_send, drafts_reconcile_sending
+from escalation.generation import Outcome, draft_store
 from escalation.models import DeliveryEvent, EmailDraft
-from escalation.services import _store, draft_generate, escalation_run_start
+from escalation.services import draft_generate, escalation_run_start
 from escalation.tests.ledger import TODAY, active_templates, owing_account
 from escalation.tests.test_sending_through_ses import _queued_draft
 
@@ -200,14 +201,17 @@ def test_a_redelivered_generation_task_leaves_a_reviewed_draft_alone(organizatio
 
 def test_two_copies_of_a_generation_task_racing_store_one_result(organization):
     """The second copy wrote its email while the first stored: storing must not happen twice."""
+    from escalation.writing.checks import LedgerCheck
     from escalation.writing.facts import draft_facts
+    from escalation.writing.render import EmailParts, RenderedEmail
 
     draft = _generating(organization)
     first = draft_generate(draft_id=draft.pk)
     assert first.status == S.NEEDS_REVIEW
-    late = {"subject": "A second text", "body_text": "x", "writer": EmailDraft.Writer.OFFLINE,
-            "check": type("C", (), {"passed": True, "failures": [], "found": {}})()}  # fmt: skip
-    _store(draft.pk, draft_facts(first), late)
+    parts = EmailParts(subject="A second text", greeting="Hello,", paragraphs=("x",), closing="Regards,")
+    late = Outcome(email=RenderedEmail(subject="A second text", text="x", html="", parts=parts),
+                   writer=EmailDraft.Writer.OFFLINE, check=LedgerCheck(passed=True, failures=(), found={}))  # fmt: skip
+    draft_store(draft_id=draft.pk, facts=draft_facts(first), outcome=late)
     draft.refresh_from_db()
     assert draft.subject == first.subject
 

@@ -253,7 +253,9 @@ IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=2 * 1024 * 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 ANTHROPIC_MAX_RETRIES = env.int("ANTHROPIC_MAX_RETRIES", default=3)  # the SDK backs off on 429/5xx/overload
-ANTHROPIC_MAX_TOKENS = env.int("ANTHROPIC_MAX_TOKENS", default=1500)
+# Scheduled runs write their drafts through one Message Batch (half the price; results within 24 h, usually
+# minutes). Off: every draft is a single call, as for runs a person starts.
+ANTHROPIC_BATCHES = env.bool("ANTHROPIC_BATCHES", default=True)
 # Claude calls in flight at once across all workers (Redis-backed when REDIS_URL is set), to stay inside
 # the API's rate limits during a large run.
 ANTHROPIC_CONCURRENCY = env.int("ANTHROPIC_CONCURRENCY", default=8)
@@ -277,6 +279,7 @@ CELERY_BEAT_SCHEDULE = {
     # The database is the queue of record: drafts and imports that should be moving get their task again.
     "reconcile-drafts": {"task": "escalation.tasks.drafts_reconcile_task", "schedule": RECONCILE_SECONDS},
     "reconcile-imports": {"task": "invoices.tasks.imports_reconcile_task", "schedule": RECONCILE_SECONDS},
+    "writer-batches-poll": {"task": "escalation.tasks.writer_batches_poll_task", "schedule": 60.0},
 }
 # One attempt per SES call: botocore's own retries would resend a message whose answer was lost
 # (a duplicate email); our send task retries only what SES certainly did not take.
