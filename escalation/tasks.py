@@ -19,7 +19,7 @@ from .delivery.ses import SendTransient
 from .services import draft_generate, escalation_daily_runs
 from .writing.claude import WriterUnavailable
 
-SHORT = {"time_limit": settings.SHORT_TASK_TIME_LIMIT, "soft_time_limit": settings.SHORT_TASK_TIME_LIMIT - 10}
+SHORT = {"time_limit": settings.SHORT_TASK_TIME_LIMIT, "soft_time_limit": settings.SHORT_TASK_TIME_LIMIT * 5 // 6}
 COUNTDOWN_MAX = settings.CELERY_VISIBILITY_TIMEOUT // 2
 INFRA = (*DB_ERRORS, *BROKER_ERRORS)
 

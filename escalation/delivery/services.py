@@ -159,8 +159,11 @@ def draft_send(*, draft_id: int, final_attempt: bool = True) -> EmailDraft:
         problem = draft_recheck(draft)
         if problem is not None:
             return draft_transition(draft, problem[0], reason=problem[1])
+        # Everything the message needs is read now: after "sending" commits, only SES is called.
+        collection = collection_settings_get(organization=draft.account.organization)
+        draft.cc_emails = list(draft.account.contacts.exclude(email="").exclude(email=draft.recipient_email)
+                               .filter(suppressed_at__isnull=True).values_list("email", flat=True))  # fmt: skip
         draft_transition(draft, S.SENDING, sending_started_at=timezone.now())
-    collection = collection_settings_get(organization=draft.account.organization)
 
     send_slot_wait_until(slot)
     try:

@@ -47,11 +47,13 @@ def build_message(*, draft: EmailDraft, collection: CollectionSettings) -> Email
             else collection.sender_email
         )
     cc = []
-    if collection.cc_other_contacts:
-        cc = list(
-            draft.account.contacts.exclude(email="").exclude(email=draft.recipient_email)
-            .filter(suppressed_at__isnull=True).values_list("email", flat=True)
-        )  # fmt: skip
+    if collection.cc_other_contacts:  # read before "sending" was committed when draft_send set cc_emails
+        cc = getattr(draft, "cc_emails", None)
+        if cc is None:
+            cc = list(
+                draft.account.contacts.exclude(email="").exclude(email=draft.recipient_email)
+                .filter(suppressed_at__isnull=True).values_list("email", flat=True)
+            )  # fmt: skip
     message = EmailMultiAlternatives(
         subject=draft.subject,
         body=draft.body_text,
