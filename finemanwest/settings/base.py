@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "invoices",
     "templates_app",
     "escalation",
+    "finemanwest.apps.FinemanWestConfig",  # metrics of queries and tasks (signals)
 ]
 
 MIDDLEWARE = [
+    "finemanwest.metrics.MetricsMiddleware",  # first: a request's time includes every other middleware
     "finemanwest.logging.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that can answer: preflights need no login
     "django.middleware.security.SecurityMiddleware",
