@@ -8,12 +8,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.auth_views import PasswordResetConfirmView
 
 from . import health
+from .metrics_scrape import metrics_view
 
 urlpatterns = [
     path("health", health.health, name="health"),
     path("health/db", health.health_db, name="health-db"),
     path("health/ai", health.health_ai, name="health-ai"),
     path("health/email", health.health_email, name="health-email"),
+    path("metrics", metrics_view, name="metrics"),  # a token or an allowed network, not a login
     # SES events arrive from SNS, signed; django-ses verifies the signature (no login, no CSRF token).
     path("ses/events/", login_not_required(SESEventWebhookView.as_view()), name="ses-events"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

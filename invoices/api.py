@@ -1,12 +1,13 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin
 from accounts.permissions import has_perm
 from finemanwest.api_errors import error_response
+from finemanwest.api_parsers import JSONParser
 
 from .filters import InvoiceFilter, SnapshotFilter
 from .import_services import import_batch_confirm, import_batch_create, import_batch_map_columns
@@ -61,7 +62,7 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
 
     queryset = ImportBatch.objects.select_related("uploaded_by")
     serializer_class = ImportBatchSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: ours, which refuses control characters
     filterset_fields = ["status", "kind", "as_of"]
     ordering_fields = ["created_at", "as_of"]
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
+from finemanwest.metrics import external_call
+
 from ..models import CollectionSettings, EmailDraft
 
 TRANSIENT_CODES = {
@@ -106,7 +108,8 @@ def ses_send(*, draft: EmailDraft, collection: CollectionSettings) -> str:
     """Send the draft's email; returns the message id SES gave it (or a local one off SES)."""
     message = build_message(draft=draft, collection=collection)
     try:
-        _connection().send_messages([message])
+        with external_call("ses", "send"):
+            _connection().send_messages([message])
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)

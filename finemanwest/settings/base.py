@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "invoices",
     "templates_app",
     "escalation",
+    "finemanwest.apps.FinemanWestConfig",  # metrics of queries and tasks (signals)
 ]
 
 MIDDLEWARE = [
+    "finemanwest.metrics.MetricsMiddleware",  # first: a request's time includes every other middleware
     "finemanwest.logging.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that can answer: preflights need no login
     "django.middleware.security.SecurityMiddleware",
@@ -185,6 +187,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.OrganizationRolePermission"],
+    # Our JSON parser refuses control characters in every key and string, for every endpoint.
+    "DEFAULT_PARSER_CLASSES": [
+        "finemanwest.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "finemanwest.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "accounts.api_mixins.ScopedFilterBackend",

@@ -1,4 +1,5 @@
-"""Settings of the web's defences: login lockout (django-axes), Content-Security-Policy (django-csp), CORS.
+"""Settings of the web's defences: login lockout (django-axes), Content-Security-Policy (django-csp), CORS,
+metrics.
 
 Every value that differs between deployments comes from the environment, with a safe default.
 """
@@ -49,3 +50,10 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+
+# --- Metrics (prometheus-client) ------------------------------------------------------------------
+# /metrics answers a scraper that sends "Authorization: Bearer $METRICS_TOKEN" or comes from one of
+# METRICS_ALLOWED_NETWORKS (CIDRs, e.g. 10.0.0.0/8); with neither set it is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])  # whose depth is read from Redis
