@@ -5,7 +5,9 @@ from .models import ImportBatch
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV export of an aging report (detail, one row per invoice) or a contact list.")
+    file = forms.FileField(
+        help_text="CSV or Excel (.xlsx) export of an aging report (detail, one row per invoice) or a contact list."
+    )
     kind = forms.ChoiceField(choices=ImportBatch.Kind.choices, initial=ImportBatch.Kind.AGING, widget=forms.RadioSelect)
     as_of = forms.DateField(
         label="As-of date",

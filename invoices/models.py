@@ -187,7 +187,8 @@ class AgingSnapshotTotal(OrganizationOwned):
 
 def import_upload_path(batch: "ImportBatch", filename: str) -> str:
     # The stored name never uses the uploaded one, which may hold anything.
-    return f"imports/{batch.organization_id}/{batch.sha256[:2]}/{batch.sha256}.csv"
+    extension = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    return f"imports/{batch.organization_id}/{batch.sha256[:2]}/{batch.sha256}.{extension}"
 
 
 class ImportBatch(OrganizationOwned):

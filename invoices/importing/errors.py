@@ -21,15 +21,16 @@ class RowIssue:
     value: str | None
     message: str
     severity: str = ERROR
+    sheet: str | None = None  # the workbook sheet, for an Excel file: the line is then its row number
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
 
     def __str__(self) -> str:
-        where = []
+        where = [f"sheet '{self.sheet}'"] if self.sheet else []
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(f"row {self.line}" if self.sheet else f"line {self.line}")
         if self.column:
             where.append(f"column '{self.column}'")
         location = ", ".join(where)
@@ -45,9 +46,12 @@ class ImportFileError(Exception):
     def __init__(self, message: str, *, line: int | None = None) -> None:
         self.message = message
         self.line = line
+        self.sheet: str | None = None  # set by the reader for an Excel file
         super().__init__(message)
 
     def __str__(self) -> str:
+        if self.sheet and self.line is not None:
+            return f"sheet '{self.sheet}', row {self.line}: {self.message}"
         return f"line {self.line}: {self.message}" if self.line is not None else self.message
 
 

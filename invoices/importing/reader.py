@@ -12,6 +12,7 @@ import csv
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from itertools import chain, compress, count, repeat, starmap
@@ -48,6 +49,7 @@ from .values import (
     parse_amount,
     parse_date,
 )
+from .workbook import Workbook, peek_workbook
 
 Source = bytes | bytearray | memoryview | BinaryIO
 Record = tuple[int, list[str]]
@@ -90,10 +92,12 @@ def read_report(
     """
     if column_mapping is not None:
         column_mapping = _check_mapping(column_mapping)
-    lines = open_lines(data, max_bytes=max_bytes)
-    delimiter = sniff_delimiter(lines.sample_text)
-    records = iter_records(lines, delimiter)
-    preamble, header, spec = _find_header(records, column_mapping)
+    records, lines, delimiter, sheet = _open_records(data, max_bytes)
+    try:
+        preamble, header, spec = _find_header(records, column_mapping)
+    except ImportFileError as exc:
+        exc.sheet = sheet
+        raise
 
     found = _as_of_in_preamble(preamble, spec.default_date_order)
     initial_issues: list[RowIssue] = []
@@ -133,6 +137,8 @@ def read_report(
     else:
         parser = spec.make_parser(header, context)
     label = spec.label if column_mapping is None else "CSV with columns mapped by hand"
+    if sheet is not None:
+        label = f"{label} (sheet '{sheet}')"
     return AgingReport(
         format=spec.key,
         format_label=label,
@@ -146,6 +152,7 @@ def read_report(
         initial_issues=initial_issues,
         file_name=file_name,
         preamble=[" ".join(c.strip() for c in cells if c.strip()) for _, cells in preamble],
+        sheet=sheet,
     )
 
 
@@ -157,8 +164,31 @@ def read_contact_list(
     The header is located before this returns, so an unreadable or wrong file raises ``ImportFileError`` here.
     """
     del file_name  # accepted for symmetry with read_report; the layout is recognised from the content
+    records, _, _, sheet = _open_records(data, max_bytes)
+    try:
+        rows = _contact_list(records)
+        if sheet is None:
+            return rows
+        return (replace(item, sheet=sheet) if type(item) is RowIssue else item for item in rows)
+    except ImportFileError as exc:
+        exc.sheet = sheet
+        raise
+
+
+def _open_records(
+    data: Source, max_bytes: int | None
+) -> tuple[Iterator[Record], TextLines | Workbook, str, str | None]:
+    """The file's records whether it is CSV text or an Excel workbook, with its source, delimiter and sheet."""
+    is_workbook, data = peek_workbook(data)
+    if is_workbook:
+        book = Workbook(data, max_bytes=max_bytes)
+        return book.records(), book, ",", book.sheet
     lines = open_lines(data, max_bytes=max_bytes)
-    records = iter_records(lines, sniff_delimiter(lines.sample_text))
+    delimiter = sniff_delimiter(lines.sample_text)
+    return iter_records(lines, delimiter), lines, delimiter, None
+
+
+def _contact_list(records: Iterator[Record]) -> Iterator[ContactRow | RowIssue]:
     candidate: Record | None = None
     for number, (line, cells) in enumerate(records):
         if number >= HEADER_SEARCH_RECORDS:
@@ -200,7 +230,7 @@ class AgingReport:
         *,
         format: str,
         format_label: str,
-        lines: TextLines,
+        lines: TextLines | Workbook,
         as_of: date | None,
         header: Header,
         column_mapping: dict[str, str],
@@ -210,6 +240,7 @@ class AgingReport:
         initial_issues: list[RowIssue],
         file_name: str = "",
         preamble: list[str] | None = None,
+        sheet: str | None = None,
     ) -> None:
         self.format = format
         self.format_label = format_label
@@ -219,6 +250,7 @@ class AgingReport:
         self.column_mapping = column_mapping
         self.file_name = file_name
         self.preamble = preamble or []
+        self.sheet = sheet
         self._lines = lines
         self._parser = parser
         self._records = records
@@ -236,7 +268,9 @@ class AgingReport:
         if self._state != "ready":
             raise RuntimeError("An AgingReport streams its file: it can be iterated only once.")
         self._state = "iterating"
-        return self._iterate()
+        if self.sheet is None:
+            return self._iterate()
+        return (replace(item, sheet=self.sheet) if type(item) is RowIssue else item for item in self._iterate())
 
     def _iterate(self) -> Iterator[CanonicalRow | RowIssue]:
         yield from self._initial_issues
@@ -306,7 +340,7 @@ class AgingReport:
         """Problems with the file's subtotal/total rows; available once the rows have been iterated to the end."""
         if self._state != "done":
             raise RuntimeError("total_issues() is available once the report has been iterated to the end.")
-        issues = list(self._totals.issues)
+        issues = [replace(issue, sheet=self.sheet) for issue in self._totals.issues]
         if self._totals.rows_read == 0 and self._totals.rows_failed == 0:
             issues.append(RowIssue(None, None, None, "the file has a header but no invoice rows", WARNING))
         elif self._expects_grand_total and self._totals.grand_total_line is None:
@@ -321,6 +355,7 @@ class AgingReport:
                     None,
                     f"{self._totals.rows_after_grand_total} row(s) come after the TOTAL row and are not part of it",
                     WARNING,
+                    self.sheet,
                 )
             )
         return issues

@@ -45,6 +45,7 @@ class IssueLog:
                 "value": issue.value,
                 "message": issue.message,
                 "severity": issue.severity,
+                **({"sheet": issue.sheet} if issue.sheet else {}),
             }
         )
 
@@ -54,7 +55,7 @@ class IssueLog:
         else:
             self.warnings += 1
         if len(self.kept) < MAX_KEPT_ISSUES:
-            fields = {name: issue[name] for name in ("line", "column", "value", "message", "severity")}
+            fields = {name: issue.get(name) for name in ("line", "column", "value", "message", "severity", "sheet")}
             self.kept.append({**issue, "text": str(RowIssue(**fields))})
 
 

@@ -51,8 +51,8 @@ def test_quickbooks_detail_then_contact_list(client_for, collector, organization
         ("books@cafeole.example", False),
     ]
 
-    # Re-importing the contact list changes nothing.
-    again = SimpleUploadedFile("again.csv", (FIXTURES / "qbo_customer_contact_list.csv").read_bytes())
+    # Re-importing the contact list changes nothing (the same rows in another file: the identical one is not read).
+    again = SimpleUploadedFile("again.csv", (FIXTURES / "qbo_customer_contact_list.csv").read_bytes() + b"\r\n")
     client.post(reverse("import-upload"), {"file": again, "kind": "contacts", "is_complete_report": "on"})
     repeat = ImportBatch.objects.latest("pk")
     assert repeat.preview["contacts"]["new"] == 0 and repeat.preview["contacts"]["changed"] == 0

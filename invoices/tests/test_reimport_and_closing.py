@@ -4,9 +4,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Account, Contact
-from invoices.models import Invoice, InvoiceAgingSnapshot
+from invoices.import_services import import_batch_confirm
+from invoices.models import ImportBatch, Invoice, InvoiceAgingSnapshot
 from invoices.tests.import_helpers import FEBRUARY, MARCH, canonical_row, import_file
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +24,28 @@ def _ledger(organization):
     }  # fmt: skip
 
 
-def test_importing_the_same_file_twice_changes_nothing_and_says_so(organization):
+def test_importing_the_same_file_twice_is_recognised_at_once_as_nothing_to_do(client_for, collector, organization):
     first = import_file(organization, FEBRUARY)
     before = _ledger(organization)
     second = import_file(organization, FEBRUARY, confirm=False)
     assert second.duplicate_of == first
+    assert (second.status, second.result) == (ImportBatch.Status.COMPLETED, {"nothing_to_do": True,
+                                                                             "duplicate_of": first.pk})  # fmt: skip
+    assert second.file.name == first.file.name and second.rows_read == first.rows_read
+    assert _ledger(organization) == before
+    page = client_for(collector).get(reverse("import-detail", args=[second.pk])).content.decode()
+    assert "Nothing to do: this very file" in page
+
+
+def test_the_same_rows_in_another_file_are_read_and_change_nothing(organization):
+    import_file(organization, FEBRUARY)
+    before = _ledger(organization)
+    second = import_file(organization, [*FEBRUARY, ""], confirm=False)  # another SHA-256, the same rows
+    assert second.duplicate_of is None
     assert second.preview["accounts"] == {"new": 0, "changed": 0, "unchanged": 3}
     assert second.preview["invoices"] == {"new": 0, "changed": 0, "unchanged": 4, "reopened": 0, "to_close": 0}
     assert second.preview["snapshots"] == {"new": 0, "already_imported": 4}
-    import_file(organization, FEBRUARY)
+    import_batch_confirm(batch=second)
     assert _ledger(organization) == before
 
 
