@@ -20,6 +20,8 @@ from decimal import Decimal
 import anthropic
 from django.conf import settings
 
+from finemanwest.metrics import external_call
+
 from .limiter import NoWriterSlot, writer_slot
 from .model_profiles import model_profile
 from .prompt import output_format
@@ -113,7 +115,7 @@ def claude_write(*, system: list[dict], user: str, model: str | None = None) -> 
     model = model or settings.ANTHROPIC_MODEL
     started = time.monotonic()
     try:
-        with writer_slot():
+        with writer_slot(), external_call("claude", "messages"):
             message = _client().messages.create(**message_params(system=system, user=user, model=model))
     except NoWriterSlot as exc:
         raise WriterUnavailable(str(exc)) from exc
@@ -150,9 +152,10 @@ class BatchOutcome:
 def claude_batch_submit(*, requests: list[tuple[str, dict]]) -> str:
     """Submit ``(custom_id, params)`` pairs as one Message Batch; its id. WriterUnavailable when it cannot."""
     try:
-        batch = _client().messages.batches.create(
-            requests=[{"custom_id": custom_id, "params": params} for custom_id, params in requests]
-        )
+        with external_call("claude", "batches"):
+            batch = _client().messages.batches.create(
+                requests=[{"custom_id": custom_id, "params": params} for custom_id, params in requests]
+            )
     except (anthropic.APIConnectionError, anthropic.RateLimitError, anthropic.InternalServerError) as exc:
         raise WriterUnavailable(f"{type(exc).__name__}: {exc}") from exc
     except anthropic.APIStatusError as exc:
