@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Contact, Organization
 from invoices.models import Invoice, InvoiceAgingSnapshot
@@ -63,7 +64,8 @@ class DueAccount:
     account_id: int
     account_name: str
     client_id: str
-    degree: int
+    degree: int  # what the oldest balance reaches
+    email_degree: int  # the level of the email to draft: lower while earlier levels were not sent (no skipping)
     oldest_days_overdue: int
     total_due: Decimal
     currency: str
@@ -118,10 +120,16 @@ def account_standings(*, organization: Organization, snapshot_date: datetime.dat
         organization=organization, closed_at__isnull=True, last_snapshot_date=snapshot_date
     ).order_by()
     owing = Q(total_outstanding__gt=0)
-    # One row per account and side of the dispute line (at most two per account): plain sums instead of a
-    # filter on every aggregate, and the disputed figures for accounts whose invoices are all disputed.
+    # What an email may ask for: invoices past their due date (no due date: due on the invoice date, as in
+    # writing.facts.split_invoices), less the credits. Invoices not yet due are owed but not asked for.
+    overdue = owing & (Q(due_date__lt=on_date) | Q(due_date__isnull=True, invoice_date__lt=on_date))
+    # One row per account and side of the dispute line (at most two per account), and the disputed figures for
+    # accounts whose invoices are all disputed.
     rows = listed.values_list("account_id", "is_disputed").annotate(
-        total=Sum("total_outstanding"), invoices=Count("id"), oldest_due=Min("due_date", filter=owing)
+        total=Coalesce(Sum("total_outstanding", filter=overdue), Decimal(0))
+        + Coalesce(Sum("total_outstanding", filter=Q(total_outstanding__lt=0)), Decimal(0)),
+        invoices=Count("id"),
+        oldest_due=Min("due_date", filter=owing),
     )
     # Without a due date, the worst bucket of the snapshot gives a lower bound of how overdue an invoice is.
     worst_bucket = Case(
@@ -224,18 +232,20 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
         row["account_id"]: row
         for row in EmailDraft.objects.filter(organization=organization, status__in=LIVE_DRAFT_STATUSES)
         .values("account_id")
-        .annotate(last_at=Max("created_at"), top_degree=Max("degree"))
+        .annotate(last_at=Max("created_at"), top_sent=Max("degree", filter=Q(status=EmailDraft.Status.SENT)))
     }
 
     for account_id, standing in sorted(standings.items(), key=lambda item: (accounts[item[0]][1], item[0])):
         _, account_name, client_id, currency, paused = accounts[account_id]
         levels, no_skipping = per_account_levels.get(account_id, (default_levels, default_no_skipping[None]))
-        level = _degree_for(standing.oldest_days_overdue, levels)
+        reached = _degree_for(standing.oldest_days_overdue, levels)
+        level = reached  # the level whose email is drafted
         if level is not None and no_skipping:
-            allowed = (history.get(account_id, {}).get("top_degree") or 0) + 1
+            # One level above the highest email actually sent: a first email is the policy's first level.
+            allowed = (history.get(account_id, {}).get("top_sent") or 0) + 1
             if level.degree > allowed:
                 level = next((lv for lv in levels if lv.degree == allowed), level)
-        degree = level.degree if level else 0
+        degree = reached.degree if reached else 0  # what the account's age reaches, shown everywhere
 
         contact_id, email, suppressed = billing.get(account_id, (None, "", False))
         last = history.get(account_id)
@@ -245,7 +255,7 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
             reason = f"{Skip.PROMISED} by {promises[account_id].isoformat()}"
         elif standing.open_invoices == 0 and standing.disputed_invoices:
             reason = Skip.ALL_DISPUTED
-        elif level is None:
+        elif level is None or standing.total_due <= 0:
             reason = Skip.NOTHING_OVERDUE
         elif standing.total_due < settings.small_balance_tolerance:
             reason = Skip.UNDER_TOLERANCE
@@ -257,7 +267,7 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
             reason = Skip.NO_CONTACT
         elif suppressed:
             reason = Skip.SUPPRESSED
-        elif (account_id, degree) in drafted:
+        elif (account_id, level.degree) in drafted:
             reason = Skip.ALREADY_DRAFTED
         elif last and (on_date - last["last_at"].date()).days < level.cooldown_days:
             reason = f"{Skip.COOLDOWN} (last email {last['last_at'].date().isoformat()}, {level.cooldown_days} days)"
@@ -265,11 +275,13 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
             report.due.append(
                 DueAccount(
                     account_id=account_id, account_name=account_name, client_id=client_id, degree=degree,
+                    email_degree=level.degree,
                     oldest_days_overdue=standing.oldest_days_overdue, total_due=standing.total_due,
                     currency=currency, open_invoices=standing.open_invoices,
                     template_id=templates[level.template_identifier], contact_id=contact_id, recipient_email=email,
-                    requires_approval=level.requires_approval or degree in settings.approval_required_degrees,
-                    reason=f"Oldest balance {standing.oldest_days_overdue} days overdue: degree {degree}",
+                    requires_approval=level.requires_approval or level.degree in settings.approval_required_degrees,
+                    reason=f"Oldest balance {standing.oldest_days_overdue} days overdue: degree {degree}"
+                    + (f"; first the level {level.degree} email (no skipped steps)" if level.degree != degree else ""),
                 )
             )  # fmt: skip
             continue

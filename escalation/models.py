@@ -59,7 +59,9 @@ class EscalationPolicy(OrganizationOwned, TimestampedModel):
     name = models.CharField(max_length=100)
     is_default = models.BooleanField(default=False)
     no_skipping = models.BooleanField(
-        default=False, help_text="An account that never received degree N-1 gets N-1 first."
+        default=True,
+        help_text="On: an account gets level N only after an email of level N-1 was sent (its first email is the "
+        "first level). Off (allow skipping): an account gets the level its oldest balance reaches at once.",
     )
 
     class Meta:

@@ -36,6 +36,7 @@ TIMELINE_LABELS = {
     "template.version_created": "Template version written",
     "template.version_activated": "Template version made active",
     "run.started": "Escalation run started",
+    "run.refused": "Run refused: the newest report is too old",
     "draft.generated": "Email drafted",
     "draft.generating": "Email being drafted",
     "draft.needs_review": "Draft edited, back in review",

@@ -19,6 +19,7 @@ from accounts.services import audit_event_record
 
 from .degree import accounts_due
 from .generation import draft_generate  # noqa: F401  (tasks and callers import it from here)
+from .holds import StaleReport, drafts_hold_for_promise, stale_report_reason
 from .models import EmailDraft, EscalationRun
 from .writing.checks import ledger_check
 from .writing.claude import WriterOutputError, WriterUnavailable, claude_write
@@ -39,6 +40,9 @@ def escalation_run_start(
     """Draft an email for every account due on ``on_date`` (or only ``account_ids``) and queue their generation."""
     on_date = on_date or timezone.localdate()
     report = accounts_due(organization=organization, on_date=on_date)
+    stale = stale_report_reason(organization=organization, snapshot_date=report.snapshot_date, on_date=on_date)
+    if stale:
+        raise StaleReport(stale)
     if account_ids is not None:
         report.due = [due for due in report.due if due.account_id in account_ids]
         report.skipped = [skip for skip in report.skipped if skip.account_id in account_ids]
@@ -53,7 +57,7 @@ def escalation_run_start(
         [
             EmailDraft(
                 organization=organization, account_id=due.account_id, run=run, snapshot_date=report.snapshot_date,
-                degree=due.degree, template_id=due.template_id, contact_id=due.contact_id,
+                degree=due.email_degree, template_id=due.template_id, contact_id=due.contact_id,
                 recipient_email=due.recipient_email, requires_approval=due.requires_approval,
             )
             for due in report.due
@@ -137,6 +141,10 @@ def escalation_daily_runs(*, now: datetime.datetime) -> list[int]:
             run = escalation_run_start(organization=collection.organization, on_date=local.date(), scheduled=True)
         except IntegrityError:
             continue  # the other scheduler got there first
+        except StaleReport as exc:  # nothing drafted from an old report; the dashboard says why
+            audit_event_record(organization=collection.organization, action="run.refused",
+                               payload={"reason": " ".join(exc.messages)})  # fmt: skip
+            continue
         started.append(run.pk)
     return started
 
@@ -156,8 +164,9 @@ def note_add(*, account, author, text: str):
 
 @transaction.atomic
 def promise_record(*, account, actor, promised_date: datetime.date, amount):
-    """Record a promise to pay: no collection email until ``promised_date``; after it, if the balance is
-    still open, escalation resumes by itself."""
+    """Record a promise to pay: no collection email until ``promised_date`` - every unsent draft of the account is
+    cancelled with the promise as its reason; after the date, if the balance is still open, escalation resumes by
+    itself and the next email says the promise was broken."""
     from .models import PromiseToPay
 
     if promised_date < timezone.localdate():
@@ -166,8 +175,10 @@ def promise_record(*, account, actor, promised_date: datetime.date, amount):
         raise ValidationError("The promised amount must be more than zero.")
     promise = PromiseToPay.objects.create(organization=account.organization, account=account,
                                           promised_date=promised_date, amount=amount, recorded_by=actor)  # fmt: skip
+    cancelled = drafts_hold_for_promise(promise=promise, actor=actor)
     audit_event_record(organization=account.organization, action="promise.recorded", obj=account, actor=actor,
-                       payload={"promised_date": promised_date.isoformat(), "amount": str(amount)})  # fmt: skip
+                       payload={"promised_date": promised_date.isoformat(), "amount": str(amount),
+                                "drafts_cancelled": cancelled})  # fmt: skip
     return promise
 
 

@@ -19,6 +19,7 @@ from .delivery.services import (
     drafts_approve,
 )
 from .forms import DraftEditForm, DraftRejectForm
+from .holds import stale_report_reason
 from .models import EmailDraft
 from .selectors import draft_list, run_list
 from .services import escalation_run_start, template_preview
@@ -40,7 +41,10 @@ def due_view(request):
     report = accounts_due(organization=organization, on_date=timezone.localdate())
     # The skipped rows do not carry their currency; one query for all, filtered by organization, not by ids.
     currencies = dict(Account.objects.filter(organization=organization).values_list("pk", "currency"))
-    context = {"report": report, "currencies": currencies, "can_run": request.user.has_perm(START_RUN)}
+    stale = stale_report_reason(organization=organization, snapshot_date=report.snapshot_date,
+                                on_date=report.on_date)  # fmt: skip
+    context = {"report": report, "currencies": currencies, "can_run": request.user.has_perm(START_RUN) and not stale,
+               "stale": stale}  # fmt: skip
     return render(request, "escalation/due.html", context)
 
 
@@ -48,7 +52,11 @@ def due_view(request):
 def run_start_view(request):
     if not request.user.has_perm(START_RUN):
         raise PermissionDenied
-    run = escalation_run_start(organization=_organization(request), actor=request.user)
+    started = []
+    if not run_and_report(request, lambda: started.append(escalation_run_start(organization=_organization(request),
+                                                                               actor=request.user))):  # fmt: skip
+        return redirect("due")
+    run = started[0]
     run.refresh_from_db()  # in the embedded mode the drafts are already written by now
     state = "written" if run.status == run.Status.COMPLETED else "being written"
     messages.success(request, f"Run #{run.pk}: {run.counts['drafts_created']} drafts {state}.")
@@ -130,8 +138,21 @@ def run_and_report(request, action) -> bool:
 def draft_approve_view(request, pk: int):
     draft = _reviewable(request, pk)
     if run_and_report(request, lambda: draft_approve(draft=draft, actor=request.user)):
-        messages.success(request, f"Draft #{draft.pk} approved and queued for sending.")
+        approved_message(request, draft)
     return redirect("draft-detail", pk=draft.pk)
+
+
+def approved_message(request, draft: EmailDraft) -> None:
+    """Say what the approval led to: sending can already have happened (or been held) by the time the page loads."""
+    draft.refresh_from_db()
+    S = EmailDraft.Status
+    if draft.status == S.SENT:
+        messages.success(request, f"Draft #{draft.pk} approved and sent.")
+    elif draft.status in (S.APPROVED, S.QUEUED, S.SENDING):
+        messages.success(request, f"Draft #{draft.pk} approved and queued for sending.")
+    else:
+        messages.warning(request, f"Draft #{draft.pk} was approved but not sent - it is now "
+                                  f"{draft.get_status_display().lower()}: {draft.status_reason}")  # fmt: skip
 
 
 @require_POST

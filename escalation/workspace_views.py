@@ -17,6 +17,7 @@ from invoices.models import Invoice
 from invoices.services import invoice_set_disputed
 
 from .dashboard import dashboard_summary
+from .holds import stale_report_reason
 from .services import account_email_now, note_add, promise_record
 from .views import run_and_report
 
@@ -30,7 +31,10 @@ def dashboard_view(request):
     summary = dashboard_summary(organization=organization, on_date=timezone.localdate())
     top = [item.account_id for item in summary["top_overdue"]]
     currencies = dict(Account.objects.filter(organization=organization, pk__in=top).values_list("pk", "currency"))
-    return render(request, "escalation/dashboard.html", {"summary": summary, "currencies": currencies})
+    stale = stale_report_reason(organization=organization, snapshot_date=(summary.get("latest") or {}).get("date"),
+                                on_date=timezone.localdate())  # fmt: skip
+    return render(request, "escalation/dashboard.html", {"summary": summary, "currencies": currencies,
+                                                         "stale": stale})  # fmt: skip
 
 
 def _account(request, pk: int) -> Account:

@@ -18,12 +18,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Contact
 from finemanwest.resilience import atomic_with_retries
 
 from ..degree import latest_snapshot_date
+from ..holds import open_promise, promise_reason, stale_report_reason
 from ..models import DraftRevision, EmailDraft
 from ..policies import collection_settings_get
 from ..writing.ledger_check import ledger_check
@@ -120,8 +122,15 @@ def draft_edit(*, draft: EmailDraft, actor, subject: str, body_text: str) -> Ema
 def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
     """What changed since the draft was made that forbids sending it: (new status, reason), or None."""
     account = draft.account
+    today = timezone.localdate()
     if account.escalation_paused:
         return S.CANCELLED, "Escalation was paused for the account."
+    promise = open_promise(account=account, on_date=today)
+    if promise is not None:
+        return S.CANCELLED, f"Cancelled: {promise_reason(promise, organization=account.organization)}."
+    stale = stale_report_reason(organization=account.organization, snapshot_date=draft.snapshot_date, on_date=today)
+    if stale:
+        return S.NEEDS_REVIEW, f"Held: {stale}"
     contact = Contact.objects.filter(pk=draft.contact_id).first()
     if contact is None or contact.email != draft.recipient_email or not contact.is_billing:
         return S.CANCELLED, "The billing contact changed since the draft was made."
@@ -140,6 +149,18 @@ def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
             return S.CANCELLED, f"Invoice {line['invoice_no']} was disputed since the draft was made."
         if str(invoice.total_outstanding) != line["outstanding"]:
             return S.CANCELLED, f"The balance of invoice {line['invoice_no']} changed since the draft was made."
+    # An overdue invoice the email does not know of (one that came back after being paid): the figures moved in
+    # a way no payment explains, and the email would ask for too little.
+    known = {line["invoice_no"] for key in ("invoices", "credits", "coming_due") for line in draft.facts.get(key, [])}
+    returned = (
+        account.invoices.filter(closed_at__isnull=True, is_disputed=False, total_outstanding__gt=0)
+        .filter(Q(due_date__lt=today) | Q(due_date__isnull=True, invoice_date__lt=today))
+        .exclude(invoice_no__in=known)
+        .values_list("invoice_no", flat=True)
+        .first()
+    )
+    if returned and draft.facts.get("invoices"):
+        return S.NEEDS_REVIEW, f"Held: invoice {returned} is open and overdue but was not when the email was written."
     return None
 
 

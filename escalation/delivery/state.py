@@ -1,7 +1,7 @@
 """The draft life cycle. Every change of status goes through ``draft_transition``: it refuses illegal
 moves and writes an audit event with who and when.
 
-    generating -> needs_review | approved
+    generating -> needs_review | approved | cancelled (a promise to pay, before the email was written)
     needs_review -> approved | cancelled | suppressed
     approved -> queued | needs_review | cancelled | suppressed
     queued -> sending | needs_review | cancelled | suppressed
@@ -19,7 +19,7 @@ from ..models import EmailDraft
 S = EmailDraft.Status
 
 TRANSITIONS: dict[str, set[str]] = {
-    S.GENERATING: {S.NEEDS_REVIEW, S.APPROVED},
+    S.GENERATING: {S.NEEDS_REVIEW, S.APPROVED, S.CANCELLED},
     S.NEEDS_REVIEW: {S.APPROVED, S.CANCELLED, S.SUPPRESSED, S.NEEDS_REVIEW},
     S.APPROVED: {S.QUEUED, S.NEEDS_REVIEW, S.CANCELLED, S.SUPPRESSED},
     S.QUEUED: {S.SENDING, S.NEEDS_REVIEW, S.CANCELLED, S.SUPPRESSED},

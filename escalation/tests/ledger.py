@@ -35,3 +35,14 @@ def owing_account(organization, *, days_overdue: int, amount="1000.00", email="a
     buckets = aging_buckets(outstanding=Decimal(amount), due_date=due, as_of=AS_OF)
     InvoiceAgingSnapshotFactory(invoice=invoice, snapshot_date=AS_OF, **buckets)
     return account
+
+
+def allow_skipping(organization):
+    """Turn "no skipped steps" off for the default policy: the email's level is the one the balance's age reaches.
+    For tests about that mapping; the default (an account's first email is the first level) has its own tests."""
+    from escalation.models import EscalationPolicy
+    from escalation.policies import escalation_policy_default
+
+    EscalationPolicy.objects.filter(pk=escalation_policy_default(organization=organization).pk).update(
+        no_skipping=False
+    )

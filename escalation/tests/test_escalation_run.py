@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from escalation.models import EmailDraft, EscalationRun
 from escalation.services import escalation_run_start
-from escalation.tests.ledger import AS_OF, TODAY, active_templates, owing_account
+from escalation.tests.ledger import AS_OF, TODAY, active_templates, allow_skipping, owing_account
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def ledger(organization, settings):
     settings.AI_MODE = "offline"
     active_templates(organization)
+    allow_skipping(organization)  # drafts at the degree the age reaches; the default policy is tested elsewhere
     owing_account(organization, days_overdue=10, name="Friendly Ltd", email="ap@friendly.example")
     owing_account(organization, days_overdue=95, name="Final Ltd", email="ap@final.example", amount="4820.00")
     owing_account(organization, days_overdue=45, name="Paused Ltd", escalation_paused=True)

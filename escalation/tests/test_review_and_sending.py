@@ -20,7 +20,7 @@ from escalation.delivery.state import IllegalTransition, draft_transition
 from escalation.models import EmailDraft, EscalationRun
 from escalation.policies import collection_settings_get
 from escalation.services import escalation_daily_runs, escalation_run_start
-from escalation.tests.ledger import AS_OF, TODAY, active_templates, owing_account
+from escalation.tests.ledger import AS_OF, TODAY, active_templates, allow_skipping, owing_account
 from invoices.models import Invoice
 from invoices.tests.factories import InvoiceAgingSnapshotFactory
 
@@ -161,6 +161,7 @@ def test_a_crash_between_ses_and_the_commit_ends_in_unknown_not_a_resend(draft, 
 def test_degrees_without_approval_are_sent_by_the_run(organization, django_capture_on_commit_callbacks, monkeypatch):
     monkeypatch.setattr("escalation.services.timezone.localdate", lambda: TODAY)
     active_templates(organization)
+    allow_skipping(organization)
     settings = collection_settings_get(organization=organization)
     settings.approval_required_degrees = [4, 5]
     settings.save()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from escalation.degree import Skip, accounts_due
 from escalation.models import EmailDraft, EscalationPolicy
 from escalation.policies import collection_settings_get, escalation_policy_default
-from escalation.tests.ledger import AS_OF, TODAY, active_templates, owing_account
+from escalation.tests.ledger import AS_OF, TODAY, active_templates, allow_skipping, owing_account
 from templates_app.models import EmailTemplate
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ready(organization):
     active_templates(organization)
+    allow_skipping(organization)  # these tests map an age to its degree; no-skipping has its own
     return organization
 
 
@@ -83,7 +84,8 @@ def test_each_skip_reason(ready):
 def test_missing_template_is_a_skip_reason(organization):
     owing_account(organization, days_overdue=45, name="Northwind")
     _, skipped = _due(organization)
-    assert skipped["Northwind"] == f"{Skip.NO_TEMPLATE} (firm-reminder)"
+    # 45 days reach degree 2, but nothing was sent yet: the first level's template is the one missing.
+    assert skipped["Northwind"] == f"{Skip.NO_TEMPLATE} (friendly-reminder)"
 
 
 def test_disputed_invoices_are_left_out_of_the_total(ready):
@@ -145,7 +147,8 @@ def test_no_skipping_sends_the_lower_degree_first(ready):
     EscalationPolicy.objects.filter(pk=policy.pk).update(no_skipping=True)
     owing_account(ready, days_overdue=100, name="Never emailed")
     due, _ = _due(ready)
-    assert due["Never emailed"].degree == 1
+    # The page shows the degree the balance's age reaches; the email drafted is the first level's.
+    assert (due["Never emailed"].degree, due["Never emailed"].email_degree) == (4, 1)
 
 
 def test_approval_follows_the_organization_settings(ready):

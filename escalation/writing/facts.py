@@ -299,6 +299,9 @@ def account_facts(
         .values_list("sent_at", "degree", "subject")
     )
     organization = account.organization
+    sent = [
+        SentEmailFact(date=timezone.localdate(at), degree=level, subject=subject) for at, level, subject in previous
+    ]
     return EmailFacts(
         organization=OrganizationFacts(
             name=organization.name, sender_name=settings.sender_name or organization.name,
@@ -313,8 +316,21 @@ def account_facts(
         coming_due=tuple(coming_due) if degree < 3 else (),
         contact_first_name=contact.first_name if contact else "",
         contact_last_name=contact.last_name if contact else "",
-        previous_emails=tuple(
-            SentEmailFact(date=timezone.localdate(sent_at), degree=sent_degree, subject=subject)
-            for sent_at, sent_degree, subject in previous
-        ),
+        previous_emails=tuple(sent),
+        broken_promise=broken_promise(account=account, today=today, last_sent=sent[-1].date if sent else None),
     )  # fmt: skip
+
+
+def broken_promise(*, account: Account, today: datetime.date, last_sent: datetime.date | None) -> PromiseFact | None:
+    """The account's latest promise to pay that the reports show broken, unless an email already said so."""
+    from ..selectors import PromiseState, account_promises
+
+    for standing in account_promises(account=account, today=today, limit=3):
+        if standing.state == PromiseState.BROKEN:
+            promise = standing.promise
+            if last_sent is None or last_sent <= promise.promised_date:
+                return PromiseFact(promised_date=promise.promised_date, amount=promise.amount)
+            return None
+        if standing.state == PromiseState.OPEN:
+            return None
+    return None

@@ -261,6 +261,8 @@ IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=2 * 1024 * 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 ANTHROPIC_MAX_RETRIES = env.int("ANTHROPIC_MAX_RETRIES", default=3)  # the SDK backs off on 429/5xx/overload
+# No email is drafted or sent from an aging report older than this (days): the customer may long have paid.
+STALE_REPORT_DAYS = env.int("STALE_REPORT_DAYS", default=7)
 # Scheduled runs write their drafts through one Message Batch (half the price; results within 24 h, usually
 # minutes). Off: every draft is a single call, as for runs a person starts.
 ANTHROPIC_BATCHES = env.bool("ANTHROPIC_BATCHES", default=True)
