@@ -63,6 +63,6 @@ def drafts_hold_for_promise(*, promise: PromiseToPay, actor=None) -> int:
     cancelled = 0
     drafts = EmailDraft.objects.select_for_update(of=("self",)).select_related("account__organization")
     for draft in drafts.filter(account_id=promise.account_id, status__in=UNSENT).order_by("pk"):
-        draft_transition(draft, S.CANCELLED, actor=actor, reason=f"Cancelled: {reason}.")
+        draft_transition(draft, S.CANCELLED, actor=actor, reason=f"{reason}.")
         cancelled += 1
     return cancelled

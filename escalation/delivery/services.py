@@ -127,7 +127,7 @@ def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
         return S.CANCELLED, "Escalation was paused for the account."
     promise = open_promise(account=account, on_date=today)
     if promise is not None:
-        return S.CANCELLED, f"Cancelled: {promise_reason(promise, organization=account.organization)}."
+        return S.CANCELLED, f"{promise_reason(promise, organization=account.organization)}."
     stale = stale_report_reason(organization=account.organization, snapshot_date=draft.snapshot_date, on_date=today)
     if stale:
         return S.NEEDS_REVIEW, f"Held: {stale}"
