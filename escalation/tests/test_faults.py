@@ -117,7 +117,9 @@ def _drafts(organization, count):
     return drafts
 
 
-def _settle(drafts, ses, timeout=45):
+def _settle(drafts, ses, timeout=90):
+    # Generous: on a loaded two-core machine a lost task comes back after OUTBOX_STALE_SECONDS plus the
+    # visibility timeout plus a worker start; settling returns as soon as nothing is moving.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         moving = EmailDraft.objects.filter(pk__in=[d.pk for d in drafts], status__in=[S.QUEUED, S.SENDING]).count()
