@@ -26,7 +26,13 @@ from .importing import (
 )
 from .importing.apply import contact_import_apply, invoice_import_apply
 from .importing.duplicates import possible_duplicate_accounts, staged_duplicates
-from .importing.plan import contact_import_plan, invoice_import_plan, invoice_import_row_errors
+from .importing.plan import (
+    contact_import_plan,
+    invoice_import_plan,
+    invoice_import_row_errors,
+    ledger_state,
+    staged_rows,
+)
 from .importing.sql import STAGED, STAGED_CONTACTS, execute
 from .importing.staging import IssueLog, stage_contact_rows, stage_invoice_rows, staged_rows_follow_aliases
 from .models import ImportBatch, ImportProfile
@@ -194,6 +200,7 @@ def _aging_preview(batch: ImportBatch, issues: IssueLog) -> dict:
     )
     if row_errors and not errors_before and preview["rows"] > len(lines):
         preview["leave_out"] = {"count": len(lines), "others": preview["rows"] - len(lines), "lines": sorted(lines)}
+    preview["ledger_state"] = ledger_state(organization_id=batch.organization_id)
     return preview
 
 
@@ -356,10 +363,20 @@ def _apply(batch: ImportBatch, now) -> dict:
         result = contact_import_plan(batch_id=batch.pk, organization_id=batch.organization_id)
         contact_import_apply(batch_id=batch.pk, organization_id=batch.organization_id, now=now)
         return result
-    result = invoice_import_plan(
-        batch_id=batch.pk, organization_id=batch.organization_id, as_of=batch.as_of,
-        complete=batch.is_complete_report,
-    )  # fmt: skip
+    left_out = batch.preview.get("left_out")
+    if staged_rows(batch_id=batch.pk) != batch.preview["rows"] - (left_out["count"] if left_out else 0):
+        # The staging table is scratch space (UNLOGGED): a database crash empties it. Importing what is left of a
+        # complete report would close every invoice it no longer lists.
+        raise ImportFileError(
+            "the rows read at preview are no longer staged (database restart?): upload the file again"
+        )
+    if not left_out and batch.preview.get("ledger_state") == ledger_state(organization_id=batch.organization_id):
+        result = {k: v for k, v in batch.preview.items() if k != "ledger_state"}  # still true: not computed again
+    else:
+        result = invoice_import_plan(
+            batch_id=batch.pk, organization_id=batch.organization_id, as_of=batch.as_of,
+            complete=batch.is_complete_report,
+        )  # fmt: skip
     invoice_import_apply(
         batch_id=batch.pk, organization_id=batch.organization_id,
         default_currency=batch.organization.default_currency, as_of=batch.as_of,

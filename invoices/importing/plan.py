@@ -24,6 +24,32 @@ def latest_as_of(*, organization_id: int) -> date | None:
     return latest
 
 
+def ledger_state(*, organization_id: int) -> str:
+    """A fingerprint of what a plan reads from the ledger: if it is the same at confirm as at preview, the
+    preview is still exactly what the import will do, and is not computed again. Every write to these tables
+    moves a count or a newest ``updated_at``; snapshots only come with a completed import."""
+    row = fetch_one(
+        """SELECT (SELECT COUNT(*) FROM invoices_invoice WHERE organization_id = %(org)s),
+                  (SELECT MAX(updated_at) FROM invoices_invoice WHERE organization_id = %(org)s),
+                  (SELECT COUNT(*) FROM accounts_account WHERE organization_id = %(org)s),
+                  (SELECT MAX(updated_at) FROM accounts_account WHERE organization_id = %(org)s),
+                  (SELECT COUNT(*) FROM accounts_contact c JOIN accounts_account a ON a.id = c.account_id
+                   WHERE a.organization_id = %(org)s),
+                  (SELECT MAX(c.updated_at) FROM accounts_contact c JOIN accounts_account a ON a.id = c.account_id
+                   WHERE a.organization_id = %(org)s),
+                  (SELECT COUNT(*) FROM accounts_accountalias WHERE organization_id = %(org)s),
+                  (SELECT MAX(id) FROM invoices_importbatch
+                   WHERE organization_id = %(org)s AND status = 'completed')""",
+        {"org": organization_id},
+    )
+    return "|".join(str(value) for value in row)
+
+
+def staged_rows(*, batch_id: int) -> int:
+    (rows,) = fetch_one(f"SELECT COUNT(*) FROM {STAGED} WHERE batch_id = %(batch)s", {"batch": batch_id})
+    return rows
+
+
 def invoice_import_plan(*, batch_id: int, organization_id: int, as_of: date, complete: bool) -> dict:
     p = {"batch": batch_id, "org": organization_id, "as_of": as_of}
     latest = latest_as_of(organization_id=organization_id)
