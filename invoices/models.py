@@ -9,6 +9,8 @@ from django.db.models import F, Q
 
 from accounts.models import Account, ImmutableModel, Organization, OrganizationOwned, TimestampedModel
 
+from .aging import BUCKETS
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -150,7 +152,7 @@ class InvoiceAgingSnapshot(ImmutableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    BUCKET_FIELDS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
+    BUCKET_FIELDS = BUCKETS
 
     class Meta:
         ordering = ["-snapshot_date"]

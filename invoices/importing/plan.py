@@ -6,9 +6,9 @@ the import did, even if the ledger moved between preview and confirm.
 
 from datetime import date
 
+from ..aging import BUCKETS
 from .sql import STAGED, STAGED_CONTACTS, differs, fetch_all, fetch_one, money
 
-BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
 LISTED = 50  # names listed in the preview; the count is always complete
 
 
