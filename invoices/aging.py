@@ -3,21 +3,25 @@
 import datetime
 from decimal import Decimal
 
-BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
+# The one definition of the aging buckets: (first day past due, last day or None, field). Imports, snapshots,
+# the preview and demo data all use it (invoices.importing stays free of Django: this module is too).
+BUCKET_BOUNDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 30, "days_0_30"),
+    (31, 60, "days_31_60"),
+    (61, 90, "days_61_90"),
+    (91, 120, "days_91_120"),
+    (121, None, "days_over_120"),
+)
+BUCKETS: tuple[str, ...] = tuple(name for _, _, name in BUCKET_BOUNDS)
 BUCKET_LABELS = dict(zip(BUCKETS, ["0-30", "31-60", "61-90", "91-120", "120+"], strict=True))
 
 
 def bucket_for_days_overdue(days_overdue: int) -> str:
     """Not yet due counts as 0-30, as aging reports do."""
-    if days_overdue <= 30:
-        return "days_0_30"
-    if days_overdue <= 60:
-        return "days_31_60"
-    if days_overdue <= 90:
-        return "days_61_90"
-    if days_overdue <= 120:
-        return "days_91_120"
-    return "days_over_120"
+    for _, last, name in BUCKET_BOUNDS:
+        if last is None or days_overdue <= last:
+            return name
+    raise AssertionError("the last bucket is open-ended")  # pragma: no cover
 
 
 def aging_buckets(*, outstanding: Decimal, due_date: datetime.date, as_of: datetime.date) -> dict[str, Decimal]:

@@ -19,7 +19,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, Organization
+from accounts.models import Organization
 from accounts.services import audit_event_record
 from finemanwest.celery import app as celery_app
 from finemanwest.resilience import DB_ERRORS, atomic_with_retries
@@ -31,8 +31,8 @@ from .importing import (
     read_report,
 )
 from .importing.apply import contact_import_apply, invoice_import_apply
-from .importing.duplicates import possible_duplicate_accounts, staged_duplicates
-from .importing.plan import contact_import_plan, invoice_import_plan, invoice_import_row_errors
+from .importing.plan import contact_import_plan, invoice_import_plan, ledger_state, staged_rows
+from .importing.preview import aging_preview_compute, possible_duplicates_link, staged_rows_leave_out
 from .importing.sql import STAGED, STAGED_CONTACTS, execute
 from .importing.staging import IssueLog, stage_contact_rows, stage_invoice_rows, staged_rows_follow_aliases
 from .models import ImportBatch, ImportProfile
@@ -174,7 +174,7 @@ def _read_claimed(batch: ImportBatch) -> ImportBatch:
         raise
     batch.refresh_from_db()
     if batch.kind == ImportBatch.Kind.AGING:
-        preview = _aging_preview(batch, issues)
+        preview = aging_preview_compute(batch=batch, issues=issues)
     else:
         preview = contact_import_plan(batch_id=batch.pk, organization_id=batch.organization_id)
     if rows == 0 and not issues.errors:
@@ -192,30 +192,6 @@ def _read_claimed(batch: ImportBatch) -> ImportBatch:
         rows=rows,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
-
-
-def _aging_preview(batch: ImportBatch, issues: IssueLog) -> dict:
-    """The plan of the staged rows, after the checks only the staged rows as a whole allow (repeated numbers,
-    numbers of another account); exact repeats are dropped here."""
-    errors_before = issues.errors
-    lines: set[int] = set()
-    row_errors = 0
-    for issue in [*staged_duplicates(batch_id=batch.pk),
-                  *invoice_import_row_errors(batch_id=batch.pk, organization_id=batch.organization_id)]:  # fmt: skip
-        issues.add_dict(issue)
-        if issue["severity"] == "error":
-            row_errors += 1
-            lines.update(issue["leave_out"])
-    preview = invoice_import_plan(
-        batch_id=batch.pk, organization_id=batch.organization_id, as_of=batch.as_of,
-        complete=batch.is_complete_report,
-    )  # fmt: skip
-    preview["possible_duplicate_accounts"] = possible_duplicate_accounts(
-        batch_id=batch.pk, organization_id=batch.organization_id
-    )
-    if row_errors and not errors_before and preview["rows"] > len(lines):
-        preview["leave_out"] = {"count": len(lines), "others": preview["rows"] - len(lines), "lines": sorted(lines)}
-    return preview
 
 
 def _stage(batch: ImportBatch, stream, issues: IssueLog) -> int:
@@ -325,7 +301,7 @@ def import_batch_confirm(*, batch: ImportBatch, actor=None, leave_out: bool = Fa
     be left out (repeated numbers, numbers of another account); those rows stay in the report, not the ledger.
     """
     if leave_out and batch.can_confirm_leaving_out:
-        _leave_out_rows(batch)
+        staged_rows_leave_out(batch=batch)
     elif not batch.can_confirm:
         raise ValidationError(f"Import #{batch.pk} cannot be confirmed: it is {batch.get_status_display().lower()}.")
     if runs_in_background(batch):
@@ -341,15 +317,6 @@ def import_batch_confirm(*, batch: ImportBatch, actor=None, leave_out: bool = Fa
         batch.refresh_from_db()
         return batch
     return import_batch_apply(batch_id=batch.pk, actor=actor)
-
-
-def _leave_out_rows(batch: ImportBatch) -> None:
-    lines = batch.preview["leave_out"]["lines"]
-    for start in range(0, len(lines), 500):
-        chunk = ", ".join(str(int(line)) for line in lines[start : start + 500])
-        execute(f"DELETE FROM {STAGED} WHERE batch_id = %(batch)s AND line IN ({chunk})", {"batch": batch.pk})
-    batch.preview = {**batch.preview, "left_out": batch.preview["leave_out"]}
-    ImportBatch.objects.filter(pk=batch.pk).update(preview=batch.preview)
 
 
 def import_batch_apply(*, batch_id: int, actor=None) -> ImportBatch:
@@ -390,10 +357,20 @@ def _apply(batch: ImportBatch, now) -> dict:
         result = contact_import_plan(batch_id=batch.pk, organization_id=batch.organization_id)
         contact_import_apply(batch_id=batch.pk, organization_id=batch.organization_id, now=now)
         return result
-    result = invoice_import_plan(
-        batch_id=batch.pk, organization_id=batch.organization_id, as_of=batch.as_of,
-        complete=batch.is_complete_report,
-    )  # fmt: skip
+    left_out = batch.preview.get("left_out")
+    if staged_rows(batch_id=batch.pk) != batch.preview["rows"] - (left_out["count"] if left_out else 0):
+        # The staging table is scratch space (UNLOGGED): a database crash empties it. Importing what is left of a
+        # complete report would close every invoice it no longer lists.
+        raise ImportFileError(
+            "the rows read at preview are no longer staged (database restart?): upload the file again"
+        )
+    if not left_out and batch.preview.get("ledger_state") == ledger_state(organization_id=batch.organization_id):
+        result = {k: v for k, v in batch.preview.items() if k != "ledger_state"}  # still true: not computed again
+    else:
+        result = invoice_import_plan(
+            batch_id=batch.pk, organization_id=batch.organization_id, as_of=batch.as_of,
+            complete=batch.is_complete_report,
+        )  # fmt: skip
     invoice_import_apply(
         batch_id=batch.pk, organization_id=batch.organization_id,
         default_currency=batch.organization.default_currency, as_of=batch.as_of,
@@ -402,18 +379,10 @@ def _apply(batch: ImportBatch, now) -> dict:
     for key in ("left_out", "possible_duplicate_accounts"):
         if key in batch.preview:
             result[key] = batch.preview[key]
-    _link_accounts(batch.organization_id, result.get("possible_duplicate_accounts", {}).get("groups", []))
+    possible_duplicates_link(
+        organization_id=batch.organization_id, groups=result.get("possible_duplicate_accounts", {}).get("groups", [])
+    )
     return result
-
-
-def _link_accounts(organization_id: int, groups: list[dict]) -> None:
-    """The accounts of the possible duplicates exist now: give the report their ids, for the merge links."""
-    client_ids = {account["client_id"] for group in groups for account in group["accounts"]}
-    ids = dict(Account.objects.filter(organization_id=organization_id, client_id__in=client_ids)
-               .values_list("client_id", "pk"))  # fmt: skip
-    for group in groups:
-        for account in group["accounts"]:
-            account["id"] = ids.get(account["client_id"])
 
 
 def import_batch_discard(*, batch: ImportBatch, actor=None) -> None:

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from accounts.models import Account, ImmutableModel, OrganizationOwned, TimestampedModel
+from accounts.models import Account, ImmutableModel, Organization, OrganizationOwned, TimestampedModel
+
+from .aging import BUCKETS
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -31,7 +33,10 @@ class Invoice(OrganizationOwned, TimestampedModel):
         # empty for payments): it lowers (or raises) the account's balance but is not a document to chase.
         UNAPPLIED = "unapplied", "Unapplied payment or journal entry"
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
+    # Neither foreign key has an index of its own: (account, closed_at) and (organization, invoice_no) lead with
+    # them, and each index more is written for every invoice an import inserts.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices", db_index=False)
     kind = models.CharField(
         max_length=20,
         choices=Kind.choices,
@@ -124,24 +129,30 @@ class InvoiceAgingSnapshot(ImmutableModel):
 
     organization_path = "invoice__organization"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="snapshots")
+    # (invoice, snapshot_date) is unique: that index serves lookups by invoice, so the key has none of its own.
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="snapshots", db_index=False)
     snapshot_date = models.DateField(help_text="The as-of date of the aging report.")
     days_0_30 = models.DecimalField("0-30 days", **MONEY, default=Decimal("0"))
     days_31_60 = models.DecimalField("31-60 days", **MONEY, default=Decimal("0"))
     days_61_90 = models.DecimalField("61-90 days", **MONEY, default=Decimal("0"))
     days_91_120 = models.DecimalField("91-120 days", **MONEY, default=Decimal("0"))
     days_over_120 = models.DecimalField("over 120 days", **MONEY, default=Decimal("0"))
+    # A record of which import wrote the row, never joined on; import batches are never deleted (read-only in the
+    # admin). No index and no database constraint, which every snapshot an import writes would pay for at commit;
+    # Django still enforces PROTECT.
     import_batch = models.ForeignKey(
         "ImportBatch",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
         related_name="snapshots",
         help_text="The import that wrote this snapshot (empty for demo or hand-made data).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    BUCKET_FIELDS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
+    BUCKET_FIELDS = BUCKETS
 
     class Meta:
         ordering = ["-snapshot_date"]
@@ -273,9 +284,15 @@ class StagedInvoiceRow(models.Model):
 
     Staging lets the preview and the import be a handful of set-based SQL statements whatever the file's
     size, instead of a query per row, and keeps memory flat for very large files.
+
+    Written for speed, as scratch: UNLOGGED on PostgreSQL (migration 0008; a crash empties it, which the import
+    notices and refuses: see ``import_services``), no database constraint on the batch (Django still cascades), and
+    only the two indexes the correlated lookups need (no index of the batch alone).
     """
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     line = models.PositiveIntegerField()
     client_id = models.CharField(max_length=100)
     account_name = models.CharField(max_length=255)
@@ -298,19 +315,21 @@ class StagedInvoiceRow(models.Model):
     kind = models.CharField(max_length=20, default=Invoice.Kind.INVOICE)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["batch", "invoice_no"]),
-            models.Index(fields=["batch", "client_id"]),
-        ]
+        # Both are probed from correlated subqueries: "is this invoice still listed?" (closing what a complete
+        # report no longer lists) and the account's first row. The planner cannot be trusted to hash-join those
+        # instead: it sees the invoices the same transaction has just inserted as a handful of rows.
+        indexes = [models.Index(fields=["batch", "invoice_no"]), models.Index(fields=["batch", "client_id"])]
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.invoice_no}"
 
 
 class StagedContactRow(models.Model):
-    """Scratch space for a customer contact list: one row per (customer, email)."""
+    """Scratch space for a customer contact list: one row per (customer, email). Like StagedInvoiceRow."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     line = models.PositiveIntegerField()
     client_id = models.CharField(max_length=100)
     first_name = models.CharField(max_length=100, blank=True)

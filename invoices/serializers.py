@@ -5,12 +5,17 @@ from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
 
 class InvoiceSerializer(serializers.ModelSerializer):
     is_open = serializers.BooleanField(read_only=True)
+    # Plain text, not a choice field: its enum would collide in the schema with ImportBatch's "kind".
+    kind = serializers.CharField(
+        read_only=True, help_text='"invoice", or "unapplied" for a payment or journal entry exported without a number.'
+    )
 
     class Meta:
         model = Invoice
         fields = [
             "id",
             "account",
+            "kind",
             "invoice_no",
             "invoice_date",
             "due_date",

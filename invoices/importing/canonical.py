@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-BUCKET_FIELDS: tuple[str, ...] = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
+from ..aging import BUCKETS
+
+BUCKET_FIELDS: tuple[str, ...] = BUCKETS
 AMOUNT_FIELDS: tuple[str, ...] = ("invoice_amount", "total_outstanding", *BUCKET_FIELDS)
 
 # The canonical CSV layout (also the target names of a hand-made ``column_mapping``).
@@ -88,89 +90,8 @@ class CanonicalRow:
         return (self.days_0_30, self.days_31_60, self.days_61_90, self.days_91_120, self.days_over_120)
 
 
-class _RowSlots:
-    """The slots of ``CanonicalRow`` without its frozen ``__setattr__``: see ``new_row``."""
-
-    __slots__ = CanonicalRow.__slots__
-
-
-def new_row(
-    line: int,
-    client_id: str,
-    account_name: str,
-    parent_name: str,
-    invoice_no: str,
-    invoice_date: date,
-    due_date: date | None,
-    invoice_amount: Decimal,
-    total_outstanding: Decimal,
-    days_0_30: Decimal,
-    days_31_60: Decimal,
-    days_61_90: Decimal,
-    days_91_120: Decimal,
-    days_over_120: Decimal,
-    currency: str,
-    contact_first_name: str,
-    contact_last_name: str,
-    contact_email: str,
-    contact_phone: str,
-    snapshot_date: date | None,
-    document_type: str,
-    unapplied: bool = False,
-) -> CanonicalRow:
-    """``CanonicalRow(...)`` with every field given positionally, in a tenth of the time.
-
-    A frozen dataclass sets each field through ``object.__setattr__``, which costs about 2 µs for these 21
-    fields: as much as reading the CSV record. Here the fields are stored into an object of a class with the
-    same slots (plain, specialised attribute stores), which then becomes a ``CanonicalRow``: the result is an
-    ordinary, complete, frozen ``CanonicalRow``. ``_check_new_row`` verifies this when the module is imported.
-    """
-    row = _new_object(_RowSlots)
-    row.line = line
-    row.client_id = client_id
-    row.account_name = account_name
-    row.parent_name = parent_name
-    row.invoice_no = invoice_no
-    row.invoice_date = invoice_date
-    row.due_date = due_date
-    row.invoice_amount = invoice_amount
-    row.total_outstanding = total_outstanding
-    row.days_0_30 = days_0_30
-    row.days_31_60 = days_31_60
-    row.days_61_90 = days_61_90
-    row.days_91_120 = days_91_120
-    row.days_over_120 = days_over_120
-    row.currency = currency
-    row.contact_first_name = contact_first_name
-    row.contact_last_name = contact_last_name
-    row.contact_email = contact_email
-    row.contact_phone = contact_phone
-    row.snapshot_date = snapshot_date
-    row.document_type = document_type
-    row.unapplied = unapplied
-    row.__class__ = CanonicalRow  # type: ignore[assignment]
-    return row  # type: ignore[return-value]
-
-
-_new_object = object.__new__
-
-
-def _check_new_row() -> None:
-    """``new_row`` must build exactly what the dataclass does; if this Python cannot, use the dataclass."""
-    global new_row
-    amounts = [Decimal(n) for n in ("1.00", "2.00", "3", "4", "5", "6", "7")]
-    values = (7, "C", "N", "P", "I", date(2025, 1, 2), None, *amounts, "USD", "F", "L", "E", "T", date(2025, 3, 1), "")
-    expected = CanonicalRow(*values)
-    try:
-        built = new_row(*values)
-        ok = type(built) is CanonicalRow and built == expected and repr(built) == repr(expected)
-    except (TypeError, AttributeError):
-        ok = False
-    if not ok:  # pragma: no cover - CPython allows it for classes with the same slots
-        new_row = CanonicalRow  # type: ignore[assignment]
-
-
-_check_new_row()
+# Every field positionally, in order: what the format parsers call to build a row.
+new_row = CanonicalRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,11 @@ _PUBLIC_DOMAINS = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "hotmai
                              "gmx.com", "gmx.de", "web.de", "mail.com", "yahoo.co.uk", "btinternet.com"})  # fmt: skip
 
 
+# More accounts than this at one domain is a shared mailbox (a bookkeeping firm, a group's AP centre), not a
+# duplicate.
+_MAX_SHARING_A_DOMAIN = 5
+
+
 def normalised_name(name: str) -> str:
     words = "".join(ch if ch.isalnum() else " " for ch in name.casefold()).split()
     return " ".join(w for w in words if w not in _LEGAL_WORDS)
@@ -132,6 +137,6 @@ def possible_duplicate_accounts(*, batch_id: int, organization_id: int, listed: 
         {"reason": reason if reason == "same name" else f"{reason} {key}",
          "accounts": [{"client_id": c, "name": accounts[c]} for c in sorted(members)]}
         for (reason, key), members in sorted(groups.items())
-        if len(members) > 1 and members & new
+        if 1 < len(members) <= (len(members) if reason == "same name" else _MAX_SHARING_A_DOMAIN) and members & new
     ]  # fmt: skip
     return {"count": len(found), "groups": found[:listed]}

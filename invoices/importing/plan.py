@@ -6,9 +6,9 @@ the import did, even if the ledger moved between preview and confirm.
 
 from datetime import date
 
+from ..aging import BUCKETS
 from .sql import STAGED, STAGED_CONTACTS, differs, fetch_all, fetch_one, money
 
-BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120")
 LISTED = 50  # names listed in the preview; the count is always complete
 
 
@@ -22,6 +22,32 @@ def latest_as_of(*, organization_id: int) -> date | None:
     if isinstance(latest, str):  # SQLite returns the raw text of an aggregate
         latest = date.fromisoformat(latest)
     return latest
+
+
+def ledger_state(*, organization_id: int) -> str:
+    """A fingerprint of what a plan reads from the ledger: if it is the same at confirm as at preview, the
+    preview is still exactly what the import will do, and is not computed again. Every write to these tables
+    moves a count or a newest ``updated_at``; snapshots only come with a completed import."""
+    row = fetch_one(
+        """SELECT (SELECT COUNT(*) FROM invoices_invoice WHERE organization_id = %(org)s),
+                  (SELECT MAX(updated_at) FROM invoices_invoice WHERE organization_id = %(org)s),
+                  (SELECT COUNT(*) FROM accounts_account WHERE organization_id = %(org)s),
+                  (SELECT MAX(updated_at) FROM accounts_account WHERE organization_id = %(org)s),
+                  (SELECT COUNT(*) FROM accounts_contact c JOIN accounts_account a ON a.id = c.account_id
+                   WHERE a.organization_id = %(org)s),
+                  (SELECT MAX(c.updated_at) FROM accounts_contact c JOIN accounts_account a ON a.id = c.account_id
+                   WHERE a.organization_id = %(org)s),
+                  (SELECT COUNT(*) FROM accounts_accountalias WHERE organization_id = %(org)s),
+                  (SELECT MAX(id) FROM invoices_importbatch
+                   WHERE organization_id = %(org)s AND status = 'completed')""",
+        {"org": organization_id},
+    )
+    return "|".join(str(value) for value in row)
+
+
+def staged_rows(*, batch_id: int) -> int:
+    (rows,) = fetch_one(f"SELECT COUNT(*) FROM {STAGED} WHERE batch_id = %(batch)s", {"batch": batch_id})
+    return rows
 
 
 def invoice_import_plan(*, batch_id: int, organization_id: int, as_of: date, complete: bool) -> dict:

@@ -630,8 +630,8 @@ def _try_decode(chunk: bytes, encoding: str, *, final: bool) -> str | None:
 
 
 _MAGIC = (
-    (b"PK\x03\x04", "This is an Excel workbook (.xlsx) or another zip file, not a CSV: export the report as CSV."),
-    (b"\xd0\xcf\x11\xe0", "This is an old Excel workbook (.xls), not a CSV: export the report as CSV."),
+    # (An .xlsx, a zip, is recognised before the text is opened: see workbook.py.)
+    (b"\xd0\xcf\x11\xe0", "This is an old Excel workbook (.xls): save it as .xlsx or export the report as CSV."),
     (b"%PDF", "This is a PDF, not a CSV: export the report as CSV."),
     (b"\xff\xfe", "This file is UTF-16 text: save it as 'CSV UTF-8' instead."),
     (b"\xfe\xff", "This file is UTF-16 text: save it as 'CSV UTF-8' instead."),

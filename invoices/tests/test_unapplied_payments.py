@@ -121,3 +121,11 @@ def test_a_sage_payment_on_account_without_a_reference_is_unapplied_too(organiza
     import_batch_confirm(batch=batch)
     payment = Invoice.objects.get(organization=organization, kind=Invoice.Kind.UNAPPLIED)
     assert (payment.account.client_id, payment.total_outstanding) == ("HAL001", Decimal("-300.00"))
+
+
+def test_the_api_says_which_rows_are_unapplied_payments(api_client_for, collector, organization):
+    import_batch_confirm(batch=_upload(organization, JULY))
+    response = api_client_for(collector).get(reverse("api:invoice-list"), {"page_size": 100})
+    kinds = {row["invoice_no"]: row["kind"] for row in response.json()["results"]}
+    assert kinds["1042"] == "invoice"
+    assert sorted(k for k in kinds.values() if k == "unapplied") == ["unapplied"] * 3

@@ -17,6 +17,7 @@ from itertools import compress
 from operator import call, itemgetter
 from typing import Any, Protocol
 
+from ...aging import BUCKET_BOUNDS, bucket_for_days_overdue
 from ..canonical import BUCKET_FIELDS, SIGNED_DOCUMENT_TYPES, CanonicalRow, document_type_from, unapplied_reference
 from ..errors import ERROR, WARNING, ImportFileError, RowIssue
 from ..values import (
@@ -90,14 +91,8 @@ def resolve_columns(
 # --------------------------------------------------------------------------------------------------------------
 # Aging bucket columns
 
-# Canonical buckets as ranges of days past due ("not yet due" counts as day 0).
-_BOUNDS: tuple[tuple[int, int | None, str], ...] = (
-    (0, 30, "days_0_30"),
-    (31, 60, "days_31_60"),
-    (61, 90, "days_61_90"),
-    (91, 120, "days_91_120"),
-    (121, None, "days_over_120"),
-)
+# Canonical buckets as ranges of days past due ("not yet due" counts as day 0): the project's one definition.
+_BOUNDS = BUCKET_BOUNDS
 _RANGE = re.compile(r"(\d+)\s*(?:-|–|to)\s*(\d+)(?:\s*days?)?")
 _OPEN_ENDED = re.compile(
     r"(?:over|more than|>|>=|older than)\s*(\d+)(?:\s*days?)?"
@@ -110,17 +105,7 @@ _UNDER_A_MONTH = {"< 1 month", "<1 month", "less than 1 month", "under 1 month"}
 _OLDER = {"older", "older than that", "and older"}
 
 
-def bucket_for_days(days: int) -> str:
-    """The bucket of a balance ``days`` past due (not yet due counts as 0-30)."""
-    if days <= 30:
-        return "days_0_30"
-    if days <= 60:
-        return "days_31_60"
-    if days <= 90:
-        return "days_61_90"
-    if days <= 120:
-        return "days_91_120"
-    return "days_over_120"
+bucket_for_days = bucket_for_days_overdue  # the bucket of a balance so many days past due
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,34 +284,7 @@ class Figure:
     text: str  # the cell(s) as written
 
 
-class _FigureSlots:
-    __slots__ = Figure.__slots__
-
-
-def new_figure(label: str, fields: tuple[str, ...], value: Decimal, text: str) -> Figure:
-    """``Figure(label, fields, value, text)`` without the cost of a frozen dataclass: see canonical.new_row."""
-    figure = object.__new__(_FigureSlots)
-    figure.label = label
-    figure.fields = fields
-    figure.value = value
-    figure.text = text
-    figure.__class__ = Figure  # type: ignore[assignment]
-    return figure  # type: ignore[return-value]
-
-
-def _check_new_figure() -> None:
-    """``new_figure`` must build exactly what the dataclass does; if this Python cannot, use the dataclass."""
-    global new_figure
-    try:
-        built = new_figure("a", ("b",), CENT, "c")
-        ok = type(built) is Figure and built == Figure("a", ("b",), CENT, "c")
-    except (TypeError, AttributeError):
-        ok = False
-    if not ok:  # pragma: no cover - CPython allows it for classes with the same slots
-        new_figure = Figure  # type: ignore[assignment]
-
-
-_check_new_figure()
+new_figure = Figure
 
 
 @dataclass(slots=True)
