@@ -138,6 +138,9 @@ def demo_data_load(*, today: datetime.date | None = None, seed: int = 2025) -> D
         for identifier, data in DEFAULT_TEMPLATES.items():
             template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
         _load_ledger(organization, today=today, rng=random.Random(seed))
+        from replies.demo import demo_replies_load
+
+        demo_replies_load(organization=organization, today=today)  # sample replies in the inbox
 
     sample = demo_sample_aging_file(organization=organization, as_of=today, rng=random.Random(seed + 1))
     return DemoResult(

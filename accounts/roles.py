@@ -21,6 +21,7 @@ _DOMAIN_MODELS = {
         "deliveryevent",
         "draftrevision",
     ],
+    "replies": ["inboundmessage", "inboundattachment"],
 }
 
 
@@ -39,6 +40,7 @@ COLLECTOR = VIEWER | {
     "escalation.change_emaildraft",
     "escalation.add_note",
     "escalation.add_promisetopay",
+    "replies.change_inboundmessage",  # act on a customer's reply (record, dispute, mark answered)
 }
 AR_ADMIN = COLLECTOR | {
     "accounts.add_account",

@@ -11,12 +11,14 @@ def runtime_mode(request):
 
 
 def navigation_counts(request):
-    """The numbers in the navigation: drafts waiting for review and imports waiting for confirmation."""
+    """The numbers in the navigation: drafts waiting for review, imports waiting for confirmation and replies
+    waiting for a collector."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not hasattr(user, "membership"):
         return {}
     from escalation.models import EmailDraft
     from invoices.models import ImportBatch
+    from replies.models import InboundMessage
 
     organization_id = user.membership.organization_id
     return {
@@ -26,5 +28,8 @@ def navigation_counts(request):
         "nav_imports_waiting": ImportBatch.objects.filter(
             organization_id=organization_id,
             status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.NEEDS_MAPPING],
+        ).count(),
+        "nav_replies_waiting": InboundMessage.objects.filter(
+            organization_id=organization_id, status=InboundMessage.Status.OPEN
         ).count(),
     }

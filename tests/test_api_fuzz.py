@@ -37,6 +37,7 @@ from escalation.services import escalation_run_start, note_add, promise_record
 from escalation.tests.ledger import active_templates, owing_account
 from finemanwest.api_urls import router
 from invoices.import_services import import_batch_create
+from replies.models import InboundMessage
 
 try:
     import hypothesis
@@ -80,6 +81,8 @@ def _organization_with_ledger(name, slug):
         escalation_run_start(organization=organization, actor=user)
     note_add(account=account, author=user, text="Called, left a message.")
     promise_record(account=account, actor=user, promised_date=timezone.localdate(), amount=Decimal("100.00"))
+    InboundMessage.objects.create(organization=organization, account=account, notification_id=f"fuzz-{slug}",
+                                  sender=f"ap@a.{slug}.example", subject="Re: overdue", text="We pay.")  # fmt: skip
     return organization, user, api_token_create(user=user, name="fuzz")[1]
 
 

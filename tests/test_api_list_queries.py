@@ -17,6 +17,7 @@ from escalation.services import escalation_run_start, note_add, promise_record
 from escalation.tests.ledger import TODAY, active_templates, owing_account
 from finemanwest.api_urls import router
 from invoices.import_services import import_batch_confirm, import_batch_create
+from replies.models import InboundMessage
 
 ROWS = 4  # of every kind; the large page asks for all of them
 
@@ -54,6 +55,9 @@ def ledger(organization, monkeypatch):
                                     file=ContentFile((CSV_HEADER + row).encode(), name=f"aging-{n}.csv"),
                                     file_name=f"aging-{n}.csv")  # fmt: skip
         import_batch_confirm(batch=batch, actor=user)
+    for n, account in enumerate(accounts):
+        InboundMessage.objects.create(organization=organization, account=account, notification_id=f"n-{n}",
+                                      sender=f"ap@c{n}.example", subject="Re: overdue", text="We pay.")  # fmt: skip
     return user
 
 

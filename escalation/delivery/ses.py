@@ -19,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
 from finemanwest.metrics import external_call
+from replies.addresses import draft_message_id, draft_reply_address
 
 from ..models import CollectionSettings, EmailDraft
 
@@ -56,14 +57,17 @@ def build_message(*, draft: EmailDraft, collection: CollectionSettings) -> Email
                 draft.account.contacts.exclude(email="").exclude(email=draft.recipient_email)
                 .filter(suppressed_at__isnull=True).values_list("email", flat=True)
             )  # fmt: skip
+    # Replies come back to an address that names the draft (SES receiving); the organization's own reply-to
+    # address, when it has one, gets a copy.
+    reply_to = [address for address in (draft_reply_address(draft_id=draft.pk), collection.reply_to) if address]
     message = EmailMultiAlternatives(
         subject=draft.subject,
         body=draft.body_text,
         from_email=sender,
         to=[draft.recipient_email],
         cc=cc,
-        reply_to=[collection.reply_to] if collection.reply_to else None,
-        headers={"X-Fineman-Draft": str(draft.pk)},
+        reply_to=reply_to or None,
+        headers={"X-Fineman-Draft": str(draft.pk), "Message-ID": draft_message_id(draft_id=draft.pk)},
     )
     # HTML comes from our templates with every value escaped, never markup written by the model: the renderer's
     # layout as generated, or - once a person has edited the text - that text as simple paragraphs.

@@ -70,10 +70,11 @@ def _client() -> anthropic.Anthropic:
     return _clients[config]
 
 
-def message_params(*, system: list[dict], user: str, model: str) -> dict:
-    """The Messages API parameters of one draft (the same for a single call and a batch request)."""
+def message_params(*, system: list[dict], user: str, model: str, output: dict | None = None) -> dict:
+    """The Messages API parameters of one draft (the same for a single call and a batch request); ``output``:
+    another structured-output format than the email's (the reading of a reply)."""
     options = model_profile(model).request_options()
-    output_config = {**options.pop("output_config", {}), "format": output_format()}
+    output_config = {**options.pop("output_config", {}), "format": output or output_format()}
     return {
         "model": model,
         "system": system,
@@ -112,11 +113,22 @@ def _result(message, *, model: str, latency_ms: int, batch: bool = False) -> Wri
 
 
 def claude_write(*, system: list[dict], user: str, model: str | None = None) -> WriterResult:
-    model = model or settings.ANTHROPIC_MODEL
+    return _create(system=system, user=user, model=model or settings.ANTHROPIC_MODEL, output=None)
+
+
+def claude_read(*, system: list[dict], user: str, schema: dict, model: str | None = None) -> WriterResult:
+    """Read a text we were given (a customer's reply) into the JSON ``schema``: the same request, limits and errors
+    as an email's, with another structured output. The answer is a proposal: the caller validates it."""
+    output = {"type": "json_schema", "schema": schema}
+    return _create(system=system, user=user, model=model or settings.ANTHROPIC_MODEL, output=output)
+
+
+def _create(*, system: list[dict], user: str, model: str, output: dict | None) -> WriterResult:
     started = time.monotonic()
     try:
         with writer_slot(), external_call("claude", "messages"):
-            message = _client().messages.create(**message_params(system=system, user=user, model=model))
+            message = _client().messages.create(**message_params(system=system, user=user, model=model,
+                                                                 output=output))  # fmt: skip
     except NoWriterSlot as exc:
         raise WriterUnavailable(str(exc)) from exc
     except (anthropic.APITimeoutError, anthropic.APIConnectionError, anthropic.RateLimitError,

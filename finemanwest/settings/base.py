@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "invoices",
     "templates_app",
     "escalation",
+    "replies",
     "finemanwest.apps.FinemanWestConfig",  # metrics of queries and tasks (signals)
 ]
 
@@ -297,6 +298,19 @@ AWS_SES_CONFIG = BotoConfig(retries={"total_max_attempts": 1}, connect_timeout=5
 # SNS topics whose SES events are accepted (empty: any topic with a valid AWS signature).
 AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS = env.list("AWS_SNS_EVENT_TRUSTED_TOPIC_ARNS", default=[])
 AWS_SES_REGION_ENDPOINT_URL = env("AWS_SES_REGION_ENDPOINT_URL", default=None)  # only for a local SES fake
+
+# --- Replies and the customer page (README: "Replies from customers") ---------------------------------------------
+# The domain SES receives replies on (an MX record to SES, a receipt rule): every email's Reply-To is
+# reply+<signed draft id>@INBOUND_DOMAIN. Empty: no reply address (the organization's reply-to only).
+INBOUND_DOMAIN = env("INBOUND_DOMAIN", default="")
+# SNS topics whose received-mail notifications are accepted (empty: the SES event topics above).
+AWS_SNS_INBOUND_TRUSTED_TOPIC_ARNS = env.list("AWS_SNS_INBOUND_TRUSTED_TOPIC_ARNS", default=[])
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)  # only for a local S3 fake
+INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=30 * 1024 * 1024)  # SES's own limit for the S3 action
+# Links in emails point here (the customer page); no trailing slash.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CUSTOMER_LINK_MAX_AGE_DAYS = env.int("CUSTOMER_LINK_MAX_AGE_DAYS", default=30)
+CUSTOMER_PAGE_RATE_PER_MINUTE = env.int("CUSTOMER_PAGE_RATE_PER_MINUTE", default=30)
 
 # Login lockout, Content-Security-Policy, CORS and metrics: see hardening.py.
 from .hardening import *  # noqa: E402, F403

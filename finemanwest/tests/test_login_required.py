@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/health", "/health/db", "/health/ai", "/health/email", "/login/", "/admin/login/"}
 PUBLIC |= {"/password/reset/", "/password/reset/sent/", "/password/reset/done/"}  # a forgotten password
-SIGNED = {"/ses/events/"}  # SNS posts there without a login; django-ses verifies each message's signature
+SIGNED = {"/ses/events/", "/ses/inbound/"}  # SNS posts there without a login; each signature is verified
 OWN_GUARD = {"/metrics"}  # a scraper's token or network, tested in test_metrics.py
 
 
