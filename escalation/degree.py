@@ -119,7 +119,8 @@ def account_standings(*, organization: Organization, snapshot_date: datetime.dat
     listed = Invoice.objects.filter(
         organization=organization, closed_at__isnull=True, last_snapshot_date=snapshot_date
     ).order_by()
-    owing = Q(total_outstanding__gt=0)
+    # Unapplied debits (journal entries without a number) count in the balance but are never chased.
+    owing = Q(total_outstanding__gt=0, kind=Invoice.Kind.INVOICE)
     # What an email may ask for: invoices past their due date (no due date: due on the invoice date, as in
     # writing.facts.split_invoices), less the credits. Invoices not yet due are owed but not asked for.
     overdue = owing & (Q(due_date__lt=on_date) | Q(due_date__isnull=True, invoice_date__lt=on_date))

@@ -153,7 +153,7 @@ def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
     # a way no payment explains, and the email would ask for too little.
     known = {line["invoice_no"] for key in ("invoices", "credits", "coming_due") for line in draft.facts.get(key, [])}
     returned = (
-        account.invoices.filter(closed_at__isnull=True, is_disputed=False, total_outstanding__gt=0)
+        account.invoices.filter(closed_at__isnull=True, is_disputed=False, total_outstanding__gt=0, kind="invoice")
         .filter(Q(due_date__lt=today) | Q(due_date__isnull=True, invoice_date__lt=today))
         .exclude(invoice_no__in=known)
         .values_list("invoice_no", flat=True)

@@ -166,3 +166,23 @@ def test_a_broken_promise_is_named_in_the_next_email(organization, clock, django
     assert draft.facts["broken_promise"] == {"promised_date": "2025-03-20", "amount": "1250.50"}
     assert "we expected a payment of $1,250.50 by Mar 20, 2025" in draft.body_text
     assert draft.check_passed and february < draft.snapshot_date
+
+
+def test_unapplied_payments_lower_what_is_asked_and_unapplied_debits_are_never_chased(
+    organization, clock, django_capture_on_commit_callbacks
+):
+    from invoices.models import Invoice
+    from invoices.tests.factories import InvoiceAgingSnapshotFactory, InvoiceFactory
+
+    active_templates(organization)
+    account = owing_account(organization, days_overdue=40, name="Northwind", amount="1000.00")
+    month_ago = TODAY - datetime.timedelta(days=30)
+    for reference, amount in (("Unapplied payment A", "-300.00"), ("Journal entry B", "80.00")):
+        value = Decimal(amount)
+        row = InvoiceFactory(account=account, invoice_no=reference, kind=Invoice.Kind.UNAPPLIED, due_date=None,
+                             invoice_date=month_ago, invoice_amount=value, total_outstanding=value)  # fmt: skip
+        InvoiceAgingSnapshotFactory(invoice=row, snapshot_date=AS_OF, days_0_30=Decimal(amount))
+    _run(organization, django_capture_on_commit_callbacks)
+    draft = EmailDraft.objects.get()
+    assert "Total due: $700.00" in draft.body_text and "credit of $300.00" in draft.body_text
+    assert "Journal entry B" not in draft.body_text and draft.check_passed

@@ -245,7 +245,8 @@ def split_invoices(
 ) -> tuple[list[InvoiceFact], list[InvoiceFact], list[InvoiceFact]]:
     """``(overdue, coming_due, credits)`` of open, undisputed invoices - the one definition of "overdue".
 
-    An invoice is overdue once its due date is before today (no due date: due on its invoice date).
+    An invoice is overdue once its due date is before today (no due date: due on its invoice date). Unapplied
+    payments are credits; unapplied debits are not asked for.
     """
     overdue, coming_due, credits = [], [], []
     for invoice in invoices:
@@ -255,10 +256,10 @@ def split_invoices(
             invoice_no=invoice.invoice_no, invoice_date=invoice.invoice_date, due_date=invoice.due_date,
             amount=invoice.invoice_amount, outstanding=invoice.total_outstanding, days_overdue=days,
         )  # fmt: skip
-        if invoice.total_outstanding < 0:
+        if invoice.total_outstanding < 0:  # credit notes and unapplied payments lower what is asked for
             credits.append(InvoiceFact(**{**line.__dict__, "days_overdue": 0}))
-        elif invoice.total_outstanding == 0:
-            continue
+        elif invoice.total_outstanding == 0 or invoice.kind == Invoice.Kind.UNAPPLIED:
+            continue  # an unapplied debit (a journal entry without a number) is never chased as an invoice
         elif days > 0:
             overdue.append(line)
         else:
