@@ -4,6 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from finemanwest.api_schema import CONFLICT
+
 from .api_mixins import OrganizationScopedViewSetMixin
 from .models import Account, AuditEvent, Contact
 from .permissions import has_perm
@@ -42,7 +44,7 @@ class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
             return [has_perm("accounts.change_account")()]
         return super().get_permissions()
 
-    @extend_schema(request=MergeSerializer, responses=AccountSerializer)
+    @extend_schema(request=MergeSerializer, responses={200: AccountSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         """Fold this account into ``into`` (one customer under two client IDs); answers the account that stays."""

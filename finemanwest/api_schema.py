@@ -3,7 +3,7 @@ from the schema know them (validation 400, 401/403 without the right token or ro
 all in the one shape of ``finemanwest.api_errors``."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from accounts.api_mixins import SparseFieldsMixin
 
@@ -37,7 +37,7 @@ ERROR_SCHEMA = {
                     "type": "string",
                     "description": "Stable, machine-readable: invalid, not_authenticated, authentication_failed, "
                     "permission_denied, not_found, method_not_allowed, unsupported_media_type, throttled, "
-                    "parse_error, bad_request, import_rejected, import_needs_mapping, server_error.",
+                    "parse_error, bad_request, conflict, import_rejected, import_needs_mapping, server_error.",
                 },
                 "message": {"type": "string", "description": "For people: what went wrong."},
                 "details": {
@@ -50,6 +50,13 @@ ERROR_SCHEMA = {
         }
     },
 }
+# The answer of the actions whose services raise finemanwest.conflicts.StateConflict:
+# extend_schema(responses={..., 409: CONFLICT}).
+CONFLICT = OpenApiResponse(
+    {"$ref": "#/components/schemas/Error"},
+    description="The object's state does not allow this now (code conflict; the message says why).",
+)
+
 ERRORS = {
     "400": "The request is not valid (the body names each problem).",
     "401": "No valid token or session.",

@@ -8,6 +8,7 @@ from accounts.api_mixins import OrganizationScopedViewSetMixin
 from accounts.permissions import has_perm
 from finemanwest.api_errors import error_response
 from finemanwest.api_parsers import JSONParser
+from finemanwest.api_schema import CONFLICT
 
 from .filters import InvoiceFilter, SnapshotFilter
 from .import_services import import_batch_confirm, import_batch_create, import_batch_map_columns
@@ -110,13 +111,13 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
             )
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ImportBatchSerializer})
+    @extend_schema(request=None, responses={200: ImportBatchSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         batch = import_batch_confirm(batch=self.get_object(), actor=request.user)
         return Response(self.get_serializer(batch).data)
 
-    @extend_schema(request=ColumnMappingSerializer, responses={200: ImportBatchSerializer})
+    @extend_schema(request=ColumnMappingSerializer, responses={200: ImportBatchSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def mapping(self, request, pk=None):
         body = ColumnMappingSerializer(data=request.data)
