@@ -38,6 +38,10 @@ def test_the_actions_a_state_refuses_document_409(client_for, viewer):
         if "409" in operation["responses"]
     }
     assert conflicting == {
+        "POST /api/accounts/",  # a client ID, a contact's email that exists already
+        "PATCH /api/accounts/{id}/",
+        "POST /api/contacts/",
+        "PATCH /api/contacts/{id}/",
         "POST /api/accounts/{id}/merge/",
         "POST /api/drafts/{id}/approve/",
         "POST /api/drafts/{id}/edit/",

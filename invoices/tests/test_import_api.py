@@ -60,7 +60,7 @@ def test_confirming_or_remapping_an_imported_file_is_a_409_conflict(api_client_f
     again = api.post(reverse("api:import-confirm", args=[batch_id]))
     assert again.status_code == 409, again.content
     assert again.json()["error"]["code"] == "conflict" and "cannot be confirmed" in again.json()["error"]["message"]
-    remap = api.post(reverse("api:import-mapping", args=[batch_id]), {"column_mapping": {"Customer": "account_name"}},
+    remap = api.post(reverse("api:import-mapping", args=[batch_id]), {"column_mapping": {"account_name": "Customer"}},
                      format="json")  # fmt: skip
     assert remap.status_code == 409 and "no longer be re-read" in remap.json()["error"]["message"]
     assert Invoice.objects.count() == 4
