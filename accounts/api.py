@@ -1,13 +1,23 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from finemanwest.api_schema import CONFLICT
+from finemanwest.conflicts import StateConflict
 
 from .api_mixins import OrganizationScopedViewSetMixin
 from .models import Account, AuditEvent, Contact
 from .permissions import has_perm
-from .serializers import AccountSerializer, AuditEventSerializer, ContactSerializer, MergeSerializer, SuppressSerializer
+from .serializers import (
+    AccountSerializer,
+    AccountUpdateSerializer,
+    AuditEventSerializer,
+    ContactSerializer,
+    ContactUpdateSerializer,
+    MergeSerializer,
+    SuppressSerializer,
+)
 from .services import (
     account_create,
     account_merge,
@@ -19,6 +29,10 @@ from .services import (
 )
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: AccountSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: AccountSerializer, 409: CONFLICT}),
+)
 class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
     queryset = Account.objects.prefetch_related("contacts")
     serializer_class = AccountSerializer
@@ -33,16 +47,20 @@ class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
             organization=self.requesting_organization(), actor=self.request.user, **serializer.validated_data
         )
 
+    def get_serializer_class(self):
+        return AccountUpdateSerializer if self.action == "partial_update" else super().get_serializer_class()
+
     def perform_update(self, serializer):
-        changes = {k: v for k, v in serializer.validated_data.items() if k != "client_id"}
-        serializer.instance = account_update(account=serializer.instance, actor=self.request.user, **changes)
+        serializer.instance = account_update(
+            account=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
     def get_permissions(self):
         if self.action == "merge":
             return [has_perm("accounts.change_account")()]
         return super().get_permissions()
 
-    @extend_schema(request=MergeSerializer, responses=AccountSerializer)
+    @extend_schema(request=MergeSerializer, responses={200: AccountSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         """Fold this account into ``into`` (one customer under two client IDs); answers the account that stays."""
@@ -50,11 +68,15 @@ class AccountViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
         body = MergeSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         if body.validated_data["into"].pk == source.pk:
-            raise ValidationError({"into": ["An account cannot be merged into itself."]})
+            raise StateConflict("An account cannot be merged into itself.")  # the body is right; the ids meet
         target = account_merge(source=source, target=body.validated_data["into"], actor=request.user)
         return Response(AccountSerializer(self.get_queryset().get(pk=target.pk)).data)
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: ContactSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: ContactSerializer, 409: CONFLICT}),
+)
 class ContactViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
     queryset = Contact.objects.select_related("account")
     serializer_class = ContactSerializer
@@ -66,9 +88,13 @@ class ContactViewSet(OrganizationScopedViewSetMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         serializer.instance = contact_create(account=data.pop("account"), actor=self.request.user, **data)
 
+    def get_serializer_class(self):
+        return ContactUpdateSerializer if self.action == "partial_update" else super().get_serializer_class()
+
     def perform_update(self, serializer):
-        data = {k: v for k, v in serializer.validated_data.items() if k != "account"}
-        serializer.instance = contact_update(contact=serializer.instance, actor=self.request.user, **data)
+        serializer.instance = contact_update(
+            contact=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
     def get_permissions(self):
         if self.action in ("suppress", "unsuppress"):

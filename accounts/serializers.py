@@ -3,13 +3,15 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from finemanwest.api_serializers import RefuseUnknownFields
 from invoices.selectors import aging_totals_by_account
 
 from .api_mixins import ScopedPrimaryKeyRelatedField
+from .currencies import ISO_4217_CODES
 from .models import Account, AuditEvent, Contact
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     account = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
 
     class Meta:
@@ -31,6 +33,16 @@ class ContactSerializer(serializers.ModelSerializer):
 
     def validate_email(self, value: str) -> str:
         return value.strip().lower()
+
+    def get_validators(self):
+        """Not DRF's check of "one billing contact per account": the service moves the flag to the new one."""
+        return [v for v in super().get_validators() if tuple(getattr(v, "fields", ())) != ("account",)]
+
+
+class ContactUpdateSerializer(ContactSerializer):
+    """``PATCH``: a contact stays on its account (merge accounts to move people)."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class AgingTotalsSerializer(serializers.Serializer):
@@ -57,9 +69,12 @@ class AccountListSerializer(serializers.ListSerializer):
         return super().to_representation(accounts)
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     contacts = ContactSerializer(many=True, read_only=True)
     aging = serializers.SerializerMethodField(help_text="The open balance by aging bucket, from the latest snapshots.")
+    currency = serializers.ChoiceField(
+        choices=sorted(ISO_4217_CODES), required=False, help_text="ISO 4217; the organization's when left out."
+    )
 
     class Meta:
         model = Account
@@ -90,10 +105,13 @@ class AccountSerializer(serializers.ModelSerializer):
             **{name: f"{aging[name]:.2f}" for name in AGING_AMOUNTS},
         }
 
-    def validate_client_id(self, value: str) -> str:
-        if self.instance is not None and value != self.instance.client_id:
-            raise serializers.ValidationError("The client ID of an existing account cannot change.")
-        return value
+
+class AccountUpdateSerializer(AccountSerializer):
+    """``PATCH``: the client ID is how imports find the account, so it is read-only once the account exists
+    (sending it is a 400 like any field the body does not take)."""
+
+    class Meta(AccountSerializer.Meta):
+        read_only_fields = [*AccountSerializer.Meta.read_only_fields, "client_id"]
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -105,11 +123,11 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SuppressSerializer(serializers.Serializer):
+class SuppressSerializer(RefuseUnknownFields, serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, default="Suppressed by hand")
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(RefuseUnknownFields, serializers.Serializer):
     into = ScopedPrimaryKeyRelatedField(
         queryset=Account.objects.all(), help_text="The account that stays; this one's invoices and contacts move to it."
     )

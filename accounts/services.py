@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from finemanwest.conflicts import StateConflict
+
 from .models import Account, AccountAlias, ApiToken, AuditEvent, Contact, Organization
 from .tenancy import user_organization
 
@@ -185,7 +187,7 @@ def account_merge(*, source: Account, target: Account, actor=None) -> Account:
     locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
     if problems := _merge_conflicts(source, target):
-        raise ValidationError(
+        raise StateConflict(
             f"{source.account_name} cannot be merged into {target.account_name}: {'; '.join(problems)}. "
             "Cancel or resolve one of each pair first."
         )

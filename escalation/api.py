@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.api_mixins import OrganizationScopedViewSetMixin
 from accounts.permissions import has_perm
 from accounts.tenancy import user_organization
+from finemanwest.api_schema import CONFLICT
 
 from .degree import accounts_due
 from .delivery.services import draft_approve, draft_edit, draft_reject, draft_resolve_unknown, draft_retry
@@ -68,12 +69,12 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
             return [has_perm("escalation.change_emaildraft")()]
         return super().get_permissions()
 
-    @extend_schema(request=None, responses=DraftSerializer)
+    @extend_schema(request=None, responses={200: DraftSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return Response(DraftSerializer(draft_approve(draft=self.get_object(), actor=request.user)).data)
 
-    @extend_schema(request=RejectSerializer, responses=DraftSerializer)
+    @extend_schema(request=RejectSerializer, responses={200: DraftSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         body = RejectSerializer(data=request.data)
@@ -81,13 +82,13 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
         draft = draft_reject(draft=self.get_object(), actor=request.user, reason=body.validated_data.get("reason", ""))
         return Response(DraftSerializer(draft).data)
 
-    @extend_schema(request=None, responses=DraftSerializer)
+    @extend_schema(request=None, responses={200: DraftSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         """Send a failed draft again (approved drafts are sent by themselves)."""
         return Response(DraftSerializer(draft_retry(draft=self.get_object(), actor=request.user)).data)
 
-    @extend_schema(request=ResolveSerializer, responses=DraftSerializer)
+    @extend_schema(request=ResolveSerializer, responses={200: DraftSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         """Settle a draft whose sending outcome is unknown (the worker died mid-send): sent or not sent."""
@@ -98,7 +99,7 @@ class DraftViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
             DraftSerializer(draft_resolve_unknown(draft=draft, actor=request.user, **body.validated_data)).data
         )
 
-    @extend_schema(request=DraftEditSerializer, responses=DraftSerializer)
+    @extend_schema(request=DraftEditSerializer, responses={200: DraftSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         body = DraftEditSerializer(data=request.data)

@@ -1,8 +1,12 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api_mixins import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from accounts.tenancy import scoped
+from finemanwest.api_serializers import RefuseUnknownFields
 
 from .models import EmailDraft, EscalationRun, Note, PromiseToPay
 
@@ -45,16 +49,16 @@ class DraftSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DraftEditSerializer(serializers.Serializer):
+class DraftEditSerializer(RefuseUnknownFields, serializers.Serializer):
     subject = serializers.CharField(max_length=150)
     body_text = serializers.CharField()
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(RefuseUnknownFields, serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     account = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
 
     class Meta:
@@ -63,8 +67,19 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["author", "created_at"]
 
 
-class PromiseSerializer(serializers.ModelSerializer):
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^0*(?:[1-9]\d{0,11}(?:\.\d{0,2})?|\.(?:0[1-9]|[1-9]\d?))$"}
+)
+class PositiveAmountField(serializers.DecimalField):
+    """More than zero, at most 12 digits before the point and 2 after – what the service and the table take."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), **kwargs)
+
+
+class PromiseSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     account = ScopedPrimaryKeyRelatedField(queryset=Account.objects.all())
+    amount = PositiveAmountField()
 
     class Meta:
         model = PromiseToPay
@@ -72,11 +87,11 @@ class PromiseSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "created_at"]
 
 
-class RunStartSerializer(serializers.Serializer):
+class RunStartSerializer(RefuseUnknownFields, serializers.Serializer):
     accounts = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
-        allow_empty=False,
+        min_length=1,
         max_length=1000,
         help_text="Only these accounts (their next email now); every due account when left out.",
     )
@@ -92,6 +107,6 @@ class RunStartSerializer(serializers.Serializer):
         return sorted(found)
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(RefuseUnknownFields, serializers.Serializer):
     was_sent = serializers.BooleanField(help_text="What the SES console or the recipient says happened.")
     message_id = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

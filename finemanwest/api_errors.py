@@ -4,7 +4,8 @@
 
 ``code`` is stable and machine-readable (DRF's codes: ``invalid``, ``not_authenticated``,
 ``authentication_failed``, ``permission_denied``, ``not_found``, ``method_not_allowed``,
-``unsupported_media_type``, ``throttled``, ``parse_error``, plus ours such as ``import_rejected``);
+``unsupported_media_type``, ``throttled``, ``parse_error``, plus ours such as ``import_rejected`` and
+``conflict`` – 409, the object's state does not allow this now, see ``finemanwest.conflicts``);
 ``message`` is for people; ``details`` holds field errors for ``invalid`` (``non_field_errors`` for the
 whole request) and whatever else helps (``retry_after_seconds`` for ``throttled``).
 """
@@ -15,6 +16,14 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .conflicts import StateConflict
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The object's state does not allow this now."
+    default_code = "conflict"
 
 
 def error_body(*, code: str, message: str, details: dict | None = None) -> dict:
@@ -36,7 +45,38 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
+# A refusal made only of these codes means the row the request would write exists already: a conflict with
+# the present state (409), as a second "create client C-1" is, not a body to fix.
+UNIQUE_CODES = {"unique", "unique_together"}
+
+
+def _codes(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for inner in value:
+            yield from _codes(inner)
+    else:
+        yield value
+
+
+def _is_uniqueness(exc) -> bool:
+    if isinstance(exc, DjangoValidationError):
+        errors = [e for es in exc.error_dict.values() for e in es] if hasattr(exc, "error_dict") else exc.error_list
+        codes = [error.code for error in errors]
+    elif isinstance(exc, exceptions.ValidationError):
+        codes = list(_codes(exc.get_codes()))
+    else:
+        return False
+    return bool(codes) and set(codes) <= UNIQUE_CODES
+
+
 def _as_drf_exception(exc):
+    if isinstance(exc, StateConflict):
+        return Conflict(detail=" ".join(exc.messages))
+    if _is_uniqueness(exc):
+        message = " ".join(exc.messages) if isinstance(exc, DjangoValidationError) else _first_message(exc.detail)
+        return Conflict(detail=message)
     if isinstance(exc, DjangoValidationError):  # services raise Django's; answer it like DRF's own
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return exceptions.ValidationError(detail=detail)

@@ -35,5 +35,9 @@ class JSONParser(parsers.JSONParser):
         found = _control_characters(data, "")
         if found:
             # Field errors in the API's error shape: {"error": {"code": "invalid", "details": {path: [...]}}}
-            raise ValidationError({where: [MESSAGE] for where in found[:20]})
+            # The first 20 places, and how many more: a body with 100,000 bad keys answers a short error.
+            errors = {where: [MESSAGE] for where in found[:20]}
+            if len(found) > 20:
+                errors["non_field_errors"] = [f"{len(found) - 20:,} more keys or strings hold control characters."]
+            raise ValidationError(errors)
         return data

@@ -1,13 +1,13 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api_mixins import OrganizationScopedViewSetMixin
 from accounts.permissions import has_perm
 from finemanwest.api_errors import error_response
-from finemanwest.api_parsers import JSONParser
+from finemanwest.api_schema import CONFLICT
 
 from .filters import InvoiceFilter, SnapshotFilter
 from .import_services import import_batch_confirm, import_batch_create, import_batch_map_columns
@@ -62,7 +62,15 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
 
     queryset = ImportBatch.objects.select_related("uploaded_by")
     serializer_class = ImportBatchSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: ours, which refuses control characters
+
+    def get_parsers(self):
+        """The upload is multipart; every other action reads JSON (ours). DRF asks before it sets ``action``."""
+        request = getattr(self, "request", None)
+        action = getattr(self, "action", None) or (
+            self.action_map.get(request.method.lower()) if request is not None and hasattr(self, "action_map") else None
+        )
+        return [MultiPartParser()] if action == "create" else super().get_parsers()
+
     filterset_fields = ["status", "kind", "as_of"]
     ordering_fields = ["created_at", "as_of"]
 
@@ -110,18 +118,18 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
             )
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ImportBatchSerializer})
+    @extend_schema(request=None, responses={200: ImportBatchSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         batch = import_batch_confirm(batch=self.get_object(), actor=request.user)
         return Response(self.get_serializer(batch).data)
 
-    @extend_schema(request=ColumnMappingSerializer, responses={200: ImportBatchSerializer})
+    @extend_schema(request=ColumnMappingSerializer, responses={200: ImportBatchSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def mapping(self, request, pk=None):
         body = ColumnMappingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         batch = import_batch_map_columns(
-            batch=self.get_object(), column_mapping=body.validated_data["column_mapping"], actor=request.user
+            batch=self.get_object(), column_mapping=dict(body.validated_data["column_mapping"]), actor=request.user
         )
         return Response(self.get_serializer(batch).data)

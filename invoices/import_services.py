@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from accounts.services import audit_event_record
 from finemanwest.celery import app as celery_app
+from finemanwest.conflicts import StateConflict
 from finemanwest.resilience import DB_ERRORS, atomic_with_retries
 
 from .importing import (
@@ -281,7 +282,7 @@ def _finish_read(batch: ImportBatch, *, status, failure="", headers=None, previe
 def import_batch_map_columns(*, batch: ImportBatch, column_mapping: dict[str, str], actor=None) -> ImportBatch:
     """Read the file again with a mapping made by hand, and remember it for files with the same header."""
     if batch.status not in (Status.NEEDS_MAPPING, Status.REJECTED, Status.PREVIEWED):
-        raise ValidationError("This import can no longer be re-read.")
+        raise StateConflict("This import can no longer be re-read.")
     ImportProfile.objects.update_or_create(
         organization_id=batch.organization_id,
         header_signature=header_signature(batch.headers),
@@ -303,7 +304,7 @@ def import_batch_confirm(*, batch: ImportBatch, actor=None, leave_out: bool = Fa
     if leave_out and batch.can_confirm_leaving_out:
         staged_rows_leave_out(batch=batch)
     elif not batch.can_confirm:
-        raise ValidationError(f"Import #{batch.pk} cannot be confirmed: it is {batch.get_status_display().lower()}.")
+        raise StateConflict(f"Import #{batch.pk} cannot be confirmed: it is {batch.get_status_display().lower()}.")
     if runs_in_background(batch):
         from .import_outbox import import_task_publish
 
@@ -388,7 +389,7 @@ def _apply(batch: ImportBatch, now) -> dict:
 def import_batch_discard(*, batch: ImportBatch, actor=None) -> None:
     """Drop a preview the collector does not want; the record of the upload stays."""
     if batch.status not in (Status.PREVIEWED, Status.NEEDS_MAPPING):
-        raise ValidationError("Only a preview that was not imported can be discarded.")
+        raise StateConflict("Only a preview that was not imported can be discarded.")
     _clear_staging(batch)
     ImportBatch.objects.filter(pk=batch.pk).update(status=Status.REJECTED, failure="Discarded by the user.",
                                                    finished_at=timezone.now())  # fmt: skip

@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from finemanwest.api_serializers import RefuseUnknownFields
+
+from .importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from .models import ImportBatch, Invoice, InvoiceAgingSnapshot
 
 
@@ -63,17 +66,25 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ImportUploadSerializer(serializers.Serializer):
+class ImportUploadSerializer(RefuseUnknownFields, serializers.Serializer):
     file = serializers.FileField()
     kind = serializers.ChoiceField(choices=ImportBatch.Kind.choices, default=ImportBatch.Kind.AGING)
     as_of = serializers.DateField(required=False, allow_null=True, default=None)
     is_complete_report = serializers.BooleanField(default=True)
 
 
-class ColumnMappingSerializer(serializers.Serializer):
-    column_mapping = serializers.DictField(child=serializers.CharField())
+# canonical field -> the header of the file that holds it (blank: not in this file), as the mapping page.
+MappedColumnsSerializer = type(
+    "MappedColumnsSerializer",
+    (RefuseUnknownFields, serializers.Serializer),
+    {name: serializers.CharField(required=False, allow_blank=True) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)},
+)
 
 
-class DisputeSerializer(serializers.Serializer):
+class ColumnMappingSerializer(RefuseUnknownFields, serializers.Serializer):
+    column_mapping = MappedColumnsSerializer(help_text="Each import field, and the header of the file that holds it.")
+
+
+class DisputeSerializer(RefuseUnknownFields, serializers.Serializer):
     disputed = serializers.BooleanField()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ class EmailTemplateViewSet(OrganizationScopedViewSetMixin, mixins.CreateModelMix
             actor=self.request.user,
         )
 
+    @extend_schema(request=None, responses=EmailTemplateSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         template = template_version_activate(template=self.get_object(), actor=request.user)

@@ -45,7 +45,8 @@ def test_an_account_is_not_merged_into_itself_or_another_organizations(
     api = api_client_for(collector)
     url = reverse("api:account-merge", args=[account.pk])
 
-    assert api.post(url, {"into": account.pk}).json()["error"]["details"]["into"]
+    itself = api.post(url, {"into": account.pk})
+    assert itself.status_code == 409 and "into itself" in itself.json()["error"]["message"]
     assert api.post(url, {"into": theirs.pk}).json()["error"]["code"] == "invalid"
     assert Account.objects.count() == 2
 

@@ -131,7 +131,11 @@ def test_merge_of_two_accounts_with_the_same_draft_is_refused_clearly(organizati
     page = client_for(collector).post(reverse("account-merge", args=[source.pk]), {"target": "C-1"})
     assert page.status_code == 200 and "cannot be merged" in page.content.decode()
     api = api_client_for(collector).post(reverse("api:account-merge", args=[source.pk]), {"into": target.pk})
-    assert api.status_code == 400 and "same snapshot date and degree" in api.json()["error"]["message"]
+    assert (
+        api.status_code == 409
+        and api.json()["error"]["code"] == "conflict"
+        and "same snapshot date and degree" in api.json()["error"]["message"]
+    )
     assert Account.objects.filter(pk=source.pk).exists() and source.email_drafts.count() == 1
 
 

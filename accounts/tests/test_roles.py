@@ -89,9 +89,9 @@ def test_organizations_and_memberships_are_only_for_superusers(client_for, ar_ad
     assert client_for(superuser).get(reverse("admin:accounts_organization_changelist")).status_code == 200
 
 
-def test_api_duplicate_client_id_is_a_400_not_a_500(api_client_for, ar_admin, account):
+def test_api_duplicate_client_id_is_a_409_conflict_not_a_500(api_client_for, ar_admin, account):
     response = api_client_for(ar_admin).post(
         reverse("api:account-list"), {"client_id": account.client_id, "account_name": "Again"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
     assert Account.objects.filter(client_id=account.client_id).count() == 1

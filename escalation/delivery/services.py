@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Contact
+from finemanwest.conflicts import StateConflict
 from finemanwest.resilience import atomic_with_retries
 
 from ..degree import latest_snapshot_date
@@ -59,11 +60,11 @@ def draft_approve(*, draft: EmailDraft, actor) -> EmailDraft:
     """A person approves the draft; it is queued for sending at once."""
     draft = _locked(draft.pk)
     if draft.status != S.NEEDS_REVIEW:
-        raise ValidationError(
+        raise StateConflict(
             f"Only a draft that needs review can be approved; this one is {draft.get_status_display().lower()}."
         )
     if not draft.check_passed:
-        raise ValidationError("The draft's figures do not match the ledger; edit it until the check passes.")
+        raise StateConflict("The draft's figures do not match the ledger; edit it until the check passes.")
     draft_transition(draft, S.APPROVED, actor=actor, approved_by=actor, approved_at=timezone.now())
     queue_for_sending(draft, actor=actor)
     return draft
@@ -85,7 +86,7 @@ def drafts_approve(*, drafts, actor) -> tuple[int, list[str]]:
 def draft_reject(*, draft: EmailDraft, actor, reason: str = "") -> EmailDraft:
     draft = _locked(draft.pk)
     if draft.status not in (S.NEEDS_REVIEW, S.APPROVED, S.QUEUED):
-        raise ValidationError(
+        raise StateConflict(
             f"Only a draft that is not sent yet can be rejected; this one is {draft.get_status_display().lower()}."
         )
     return draft_transition(draft, S.CANCELLED, actor=actor, reason=reason or "Rejected in review.")
@@ -96,7 +97,7 @@ def draft_edit(*, draft: EmailDraft, actor, subject: str, body_text: str) -> Ema
     """Keep a person's edit as a new revision, checked against the ledger facts of the draft."""
     draft = _locked(draft.pk)
     if draft.status not in (S.NEEDS_REVIEW, S.APPROVED):
-        raise ValidationError("Only a draft in review can be edited.")
+        raise StateConflict("Only a draft in review can be edited.")
     from ..generation import other_customer_names
 
     check = ledger_check(subject=subject, body=body_text, facts=draft.facts, template_data=draft.template.data,
@@ -262,7 +263,7 @@ def draft_resolve_unknown(*, draft: EmailDraft, actor, was_sent: bool, message_i
     """A person says what happened to a draft whose sending is unknown (the worker died mid-send)."""
     draft = _locked(draft.pk)
     if draft.status != S.UNKNOWN:  # a draft still sending must not be declared sent under the worker's feet
-        raise ValidationError(
+        raise StateConflict(
             f"Only a draft whose sending is unknown is resolved; this one is {draft.get_status_display()}."
         )
     if was_sent:
@@ -276,6 +277,6 @@ def draft_retry(*, draft: EmailDraft, actor) -> EmailDraft:
     """A person sends a failed draft again."""
     draft = _locked(draft.pk)
     if draft.status != S.FAILED:  # approved drafts are sent by themselves; anything else was never refused
-        raise ValidationError(f"Only a failed draft is sent again by hand; this one is {draft.get_status_display()}.")
+        raise StateConflict(f"Only a failed draft is sent again by hand; this one is {draft.get_status_display()}.")
     queue_for_sending(draft, actor=actor)
     return draft

@@ -42,14 +42,15 @@ def test_due_run_review_and_send_through_the_api(api, django_capture_on_commit_c
     assert EmailDraft.objects.get().status == EmailDraft.Status.SENT and len(mail.outbox) == 1
 
 
-def test_approving_a_draft_twice_is_a_400(api, django_capture_on_commit_callbacks):
+def test_approving_a_draft_twice_is_a_409_conflict(api, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         api.post(reverse("api:run-list"))
     draft_id = EmailDraft.objects.get().pk
     with django_capture_on_commit_callbacks(execute=True):
         api.post(reverse("api:draft-approve", args=[draft_id]))
     response = api.post(reverse("api:draft-approve", args=[draft_id]))
-    assert response.status_code == 400 and "needs review" in str(response.json())
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict" and "needs review" in response.json()["error"]["message"]
     assert len(mail.outbox) == 1
 
 
@@ -105,7 +106,7 @@ def test_a_failed_draft_is_sent_again_through_the_api(api, django_capture_on_com
     assert response.status_code == 200
     assert EmailDraft.objects.get().status == EmailDraft.Status.SENT and len(mail.outbox) == 1
     again = api.post(reverse("api:draft-send", args=[draft_id]))
-    assert again.status_code == 400 and "Only a failed draft" in again.json()["error"]["message"]
+    assert again.status_code == 409 and "Only a failed draft" in again.json()["error"]["message"]
     assert len(mail.outbox) == 1
 
 
@@ -139,7 +140,7 @@ def test_a_draft_still_sending_cannot_be_declared_sent(api, django_capture_on_co
 
     response = api.post(reverse("api:draft-resolve", args=[draft_id]), {"was_sent": True})
 
-    assert response.status_code == 400 and "unknown" in response.json()["error"]["message"]
+    assert response.status_code == 409 and "unknown" in response.json()["error"]["message"]
     assert EmailDraft.objects.get().status == EmailDraft.Status.SENDING
 
 

@@ -57,3 +57,14 @@ def test_nested_lists_are_searched_too(api_client_for, ar_admin):
     )
     assert response.status_code == 400
     assert "tags[0][1]" in response.json()["error"]["details"]
+
+
+def test_many_bad_keys_name_the_first_20_and_count_the_rest(api_client_for, ar_admin):
+    body = {f"key{number}\x00": "x" for number in range(10_000)}
+
+    response = _post(api_client_for(ar_admin), reverse("api:account-list"), body)
+
+    assert response.status_code == 400 and len(response.content) < 3_000
+    details = response.json()["error"]["details"]
+    assert len(details) == 21
+    assert details["non_field_errors"] == ["9,980 more keys or strings hold control characters."]

@@ -26,3 +26,31 @@ def test_the_schema_documents_fields_cursor_and_the_error_shape(client_for, view
     error_ref = {"$ref": "#/components/schemas/Error"}
     assert invoices["responses"]["429"]["content"]["application/json"]["schema"] == error_ref
     assert schema["components"]["schemas"]["Error"]["required"] == ["error"]
+
+
+def test_the_actions_a_state_refuses_document_409(client_for, viewer):
+    schema = client_for(viewer).get(reverse("api-schema"), {"format": "json"}).json()
+
+    conflicting = {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "409" in operation["responses"]
+    }
+    assert conflicting == {
+        "POST /api/accounts/",  # a client ID, a contact's email that exists already
+        "PATCH /api/accounts/{id}/",
+        "POST /api/contacts/",
+        "PATCH /api/contacts/{id}/",
+        "POST /api/accounts/{id}/merge/",
+        "POST /api/drafts/{id}/approve/",
+        "POST /api/drafts/{id}/edit/",
+        "POST /api/drafts/{id}/reject/",
+        "POST /api/drafts/{id}/resolve/",
+        "POST /api/drafts/{id}/send/",
+        "POST /api/imports/{id}/confirm/",
+        "POST /api/imports/{id}/mapping/",
+    }
+    assert schema["paths"]["/api/drafts/{id}/approve/"]["post"]["responses"]["409"]["content"] == {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+    }

@@ -8,6 +8,14 @@ ERROR = "error"
 WARNING = "warning"
 
 
+def listed(items, *, limit: int = 20, width: int = 80) -> str:
+    """``a, b, c and 99,997 more``: a message names the first few of a long list and counts the rest, so a
+    file with 100,000 columns does not become a megabyte of error text in the database and the API."""
+    items = list(items)
+    shown = ", ".join(item if len(item) <= width else item[: width - 1] + "…" for item in items[:limit])
+    return f"{shown} and {len(items) - limit:,} more" if len(items) > limit else shown
+
+
 @dataclass(frozen=True, slots=True)
 class RowIssue:
     """A problem with one row (or one total row) of the file.

@@ -20,7 +20,7 @@ from operator import add, gt
 from typing import BinaryIO
 
 from .canonical import AMOUNT_FIELDS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CanonicalRow, ContactRow
-from .errors import ERROR, WARNING, ImportFileError, RowIssue, SummaryReportError, UnrecognisedHeaderError
+from .errors import ERROR, WARNING, ImportFileError, RowIssue, SummaryReportError, UnrecognisedHeaderError, listed
 from .formats import DETAIL_FORMATS, SUMMARY_FORMATS, FormatSpec, SummarySpec, contact_list, netsuite, quickbooks
 from .formats import canonical as canonical_format
 from .formats import sage as sage_format
@@ -56,6 +56,9 @@ Record = tuple[int, list[str]]
 
 # How far to look for the header row: report preambles are a handful of lines.
 HEADER_SEARCH_RECORDS = 40
+# More columns than any report has: such a file is refused rather than offered for mapping by hand (its header
+# would be stored with the import and shown as one mapping field per column).
+MAX_MAPPABLE_COLUMNS = 500
 # Records handed at once to a parser that reads them column by column (CanonicalParser.parse_batch).
 PARSE_BATCH = 256
 _HALF_CENT = Decimal("0.005")
@@ -538,14 +541,19 @@ def _find_header(
     if column_mapping is not None:
         absent = [source for source in column_mapping.values() if key(source) not in seen]
         if absent:
-            raise ImportFileError(f"The mapped column(s) {', '.join(repr(a) for a in absent)} are not in the file.")
+            raise ImportFileError(f"The mapped column(s) {listed(repr(a) for a in absent)} are not in the file.")
         raise ImportFileError("No single header row has all the mapped columns.")
     if candidate is None:
         raise ImportFileError(f"No header row found in the first {HEADER_SEARCH_RECORDS} lines.")
     line, cells = candidate
     headers = [c.strip() for c in cells]
+    if len(headers) > MAX_MAPPABLE_COLUMNS:
+        raise ImportFileError(
+            f"This file has {len(headers):,} columns; no report we read has more than {MAX_MAPPABLE_COLUMNS}.",
+            line=line,
+        )
     raise UnrecognisedHeaderError(
-        "The columns of this file are not those of a known report: " + ", ".join(h for h in headers if h) + ". "
+        "The columns of this file are not those of a known report: " + listed(h for h in headers if h) + ". "
         "Map them to the import fields by hand.",
         headers=headers,
         line=line,

@@ -50,3 +50,17 @@ def test_viewer_token_cannot_import(api_client_for, viewer):
     )
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_confirming_or_remapping_an_imported_file_is_a_409_conflict(api_client_for, collector):
+    """The request was right; the import's state is what refuses it (409, not a 400 asking to fix the body)."""
+    api = api_client_for(collector)
+    batch_id = api.post(reverse("api:import-list"), {"file": canonical_file(FEBRUARY)}, format="multipart").json()["id"]
+
+    again = api.post(reverse("api:import-confirm", args=[batch_id]))
+    assert again.status_code == 409, again.content
+    assert again.json()["error"]["code"] == "conflict" and "cannot be confirmed" in again.json()["error"]["message"]
+    remap = api.post(reverse("api:import-mapping", args=[batch_id]), {"column_mapping": {"account_name": "Customer"}},
+                     format="json")  # fmt: skip
+    assert remap.status_code == 409 and "no longer be re-read" in remap.json()["error"]["message"]
+    assert Invoice.objects.count() == 4
