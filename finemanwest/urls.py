@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("finemanwest.api_urls", namespace="api")),
+    path("", include("workspace.urls")),
     path("", include("invoices.urls")),
     path("", include("escalation.urls")),
     path("", include("accounts.urls")),

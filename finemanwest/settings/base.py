@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "invoices",
     "templates_app",
     "escalation",
+    "workspace",
     "finemanwest.apps.FinemanWestConfig",  # metrics of queries and tasks (signals)
 ]
 
@@ -177,7 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # collectors: the worklist; others: the dashboard
 LOGOUT_REDIRECT_URL = "login"
 
 # --- API ------------------------------------------------------------------------------------------
