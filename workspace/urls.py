@@ -1,9 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import template_views, views
 
 urlpatterns = [
     path("start/", views.landing_view, name="landing"),
     path("worklist/", views.worklist_view, name="worklist"),
     path("worklist/bulk/", views.worklist_bulk_view, name="worklist-bulk"),
+    path("templates/<slug:identifier>/", template_views.template_detail_view, name="template-detail"),
+    path(
+        "templates/<slug:identifier>/versions/",
+        template_views.template_version_create_view,
+        name="template-version-create",
+    ),
+    path(
+        "templates/<slug:identifier>/v<int:version>/activate/",
+        template_views.template_activate_view,
+        name="template-activate",
+    ),
 ]
