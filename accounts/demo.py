@@ -3,6 +3,7 @@ with two month-end aging snapshots. Deterministic (seeded), so every demo looks 
 
 import csv
 import datetime
+import io
 import random
 import secrets
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from django.utils import timezone
 from accounts.models import Account, Contact, Membership, Organization, Role
 from invoices.aging import aging_buckets
 from invoices.models import Invoice, InvoiceAgingSnapshot
-from invoices.services import snapshot_summaries_rebuild
 from templates_app.services import template_version_create
 
 DEMO_SLUG = "demo"
@@ -137,7 +137,7 @@ def demo_data_load(*, today: datetime.date | None = None, seed: int = 2025) -> D
     if created:
         for identifier, data in DEFAULT_TEMPLATES.items():
             template_version_create(organization=organization, identifier=identifier, data=data, activate=True)
-        _load_ledger(organization, today=today, rng=random.Random(seed))
+        _load_ledger(organization, today=today, rng=random.Random(seed), user=user)
         from replies.demo import demo_replies_load
 
         demo_replies_load(organization=organization, today=today)  # sample replies in the inbox
@@ -155,31 +155,28 @@ def demo_data_load(*, today: datetime.date | None = None, seed: int = 2025) -> D
     )
 
 
-def _load_ledger(organization: Organization, *, today: datetime.date, rng: random.Random) -> None:
+# The demo's client IDs and invoice numbers are its own ("DEMO-1001", "FWD-10001"): the sample exports kept for
+# trying the importer (C-1001, INV-24017, CM-0031 ...) must import into the demo as new customers, not clash.
+CLIENT_ID_PREFIX, INVOICE_PREFIX = "DEMO-", "FWD-"
+
+
+def _load_ledger(organization: Organization, *, today: datetime.date, rng: random.Random, user=None) -> None:
+    """Two month-end aging reports, imported through the importer as a collector would (so the Imports page lists
+    them and every figure of the dashboard comes from them), then a few extra contacts."""
     latest = _month_end_before(today)
     previous = _month_end_before(latest)
-    closed_at = timezone.make_aware(datetime.datetime.combine(latest, datetime.time(12)))
-    invoice_number = 24000
-    snapshots = []
+    invoice_number = 10000
+    reports: dict[datetime.date, list[dict]] = {previous: [], latest: []}
+    extra_contacts = []
     for index, (name, domain) in enumerate(COMPANIES):
-        account = Account.objects.create(
-            organization=organization, client_id=f"C-{1001 + index}", account_name=name, currency="USD"
-        )
+        account = Account(organization=organization, client_id=f"{CLIENT_ID_PREFIX}{1001 + index}",
+                          account_name=name, currency="USD")  # fmt: skip
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        Contact.objects.create(
-            account=account,
-            first_name=first,
-            last_name=last,
-            email=f"ap@{domain}.example",
-            phone=f"+1 206 555 {rng.randint(100, 9999):04d}",
-            is_billing=True,
-        )
+        billing = Contact(account=account, first_name=first, last_name=last, email=f"ap@{domain}.example",
+                          phone=f"+1 206 555 {rng.randint(100, 9999):04d}", is_billing=True)  # fmt: skip
         if rng.random() < 0.4:
-            Contact.objects.create(
-                account=account,
-                first_name=rng.choice(FIRST_NAMES),
-                last_name=last,
-                email=f"{first.lower()}@{domain}.example",
+            extra_contacts.append(
+                (account.client_id, rng.choice(FIRST_NAMES), last, f"{first.lower()}@{domain}.example")
             )
         # Most customers owe a little; a few are far behind.
         max_age = rng.choice([20, 45, 75, 110, 160, 200])
@@ -189,28 +186,34 @@ def _load_ledger(organization: Organization, *, today: datetime.date, rng: rando
             due_date = invoice_date + datetime.timedelta(days=30)
             amount = Decimal(rng.randint(120_00, 15_000_00)) / 100
             paid_since_previous = invoice_date <= previous and rng.random() < 0.25
-            invoice = Invoice.objects.create(
-                organization=organization,
-                account=account,
-                invoice_no=f"INV-{invoice_number}",
-                invoice_date=invoice_date,
-                due_date=due_date,
-                invoice_amount=amount,
-                total_outstanding=amount,
-                closed_at=closed_at if paid_since_previous else None,
-            )
             for as_of in (previous, latest):
                 if invoice_date > as_of or (paid_since_previous and as_of == latest):
-                    continue
-                snapshots.append(
-                    InvoiceAgingSnapshot(
-                        invoice=invoice,
-                        snapshot_date=as_of,
-                        **aging_buckets(outstanding=amount, due_date=due_date, as_of=as_of),
-                    )
-                )
-    InvoiceAgingSnapshot.objects.bulk_create(snapshots)
-    snapshot_summaries_rebuild(organization=organization)
+                    continue  # not issued yet, or paid: the report no longer lists it
+                reports[as_of].append(_sample_row(account, {None: billing}, f"{INVOICE_PREFIX}{invoice_number}",
+                                                  invoice_date, due_date, amount, as_of, billing=billing))  # fmt: skip
+    for as_of, rows in reports.items():
+        _import_report(organization, user=user, as_of=as_of, rows=rows)
+    accounts = dict(Account.objects.filter(organization=organization).values_list("client_id", "pk"))
+    for client_id, first, last, email in extra_contacts:
+        Contact.objects.create(account_id=accounts[client_id], first_name=first, last_name=last, email=email)
+
+
+def _import_report(organization: Organization, *, user, as_of: datetime.date, rows: list[dict]) -> None:
+    from django.core.files.base import ContentFile
+
+    from invoices.canonical_template import COLUMNS
+    from invoices.import_services import import_batch_confirm, import_batch_create
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    name = f"demo-aging-report-{as_of.isoformat()}.csv"
+    upload = ContentFile(buffer.getvalue().encode(), name=name)
+    batch = import_batch_create(organization=organization, uploaded_by=user, file=upload, file_name=name)
+    if not batch.can_confirm:
+        raise RuntimeError(f"The demo report of {as_of} does not import: {batch.failure or batch.issues[:3]}")
+    import_batch_confirm(batch=batch, actor=user)
 
 
 def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, rng: random.Random):
@@ -234,7 +237,7 @@ def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, 
     for n, account in enumerate(accounts):
         invoice_date = as_of - datetime.timedelta(days=rng.randint(1, 20))
         amount = Decimal(rng.randint(150_00, 4_000_00)) / 100
-        rows.append(_sample_row(account, billing, f"INV-NEW-{n + 1:03d}", invoice_date,
+        rows.append(_sample_row(account, billing, f"{INVOICE_PREFIX}NEW-{n + 1:03d}", invoice_date,
                                 invoice_date + datetime.timedelta(30), amount, as_of))  # fmt: skip
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
@@ -243,8 +246,8 @@ def demo_sample_aging_file(*, organization: Organization, as_of: datetime.date, 
     return path
 
 
-def _sample_row(account, billing_contacts, invoice_no, invoice_date, due_date, amount, as_of) -> dict:
-    billing = billing_contacts.get(account.pk) or Contact(account=account)
+def _sample_row(account, billing_contacts, invoice_no, invoice_date, due_date, amount, as_of, billing=None) -> dict:
+    billing = billing or billing_contacts.get(account.pk) or Contact(account=account)
     return {
         "client_id": account.client_id, "account_name": account.account_name,
         "contact_first_name": billing.first_name, "contact_last_name": billing.last_name,

@@ -81,6 +81,17 @@ def account_update(*, account: Account, actor=None, **changes) -> Account:
     return account
 
 
+def accounts_pause(*, organization: Organization, account_ids: list[int], actor=None) -> int:
+    """Pause escalation for those of ``account_ids`` that belong to ``organization``; how many were not paused yet.
+    Each change is audited like a pause on the account page."""
+    accounts = Account.objects.filter(organization=organization, pk__in=account_ids, escalation_paused=False)
+    paused = 0
+    for account in accounts.select_related("organization").order_by("pk"):
+        account_update(account=account, actor=actor, escalation_paused=True)
+        paused += 1
+    return paused
+
+
 CONTACT_FIELDS = {"first_name", "last_name", "email", "phone", "is_billing"}
 
 

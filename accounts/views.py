@@ -106,10 +106,11 @@ def _account_or_404(request, pk: int) -> Account:
 
 def account_detail_view(request, pk: int, merge_form=None):
     account = _account_or_404(request, pk)
-    invoices = account_invoices_with_latest_aging(account=account)
+    invoices = list(account_invoices_with_latest_aging(account=account))
     if merge_form is None and request.user.has_perm("accounts.change_account"):
         merge_form = AccountMergeForm(user=request.user, source=account)
     from escalation.selectors import account_promises, account_timeline
+    from workspace.summary import account_summary
 
     context = {
         "account": account,
@@ -118,6 +119,7 @@ def account_detail_view(request, pk: int, merge_form=None):
         "timeline": account_timeline(account=account),
         "promises": account_promises(account=account, today=timezone.localdate()),
         "today": timezone.localdate(),
+        "summary": account_summary(account=account, invoices=invoices, on_date=timezone.localdate()),
         "can_work": request.user.has_perm("accounts.change_account"),
     }
     return render(request, "accounts/account_detail.html", context)

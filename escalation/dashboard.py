@@ -36,6 +36,35 @@ def _aging_by_date(organization: Organization, months: int = 12) -> list[dict]:
     return series
 
 
+def _totals_by_currency(organization: Organization, dates: list[datetime.date]) -> list[dict]:
+    """The latest report's buckets for each currency, and the change since the report before: amounts of different
+    currencies are never added up. One query over the snapshots of those (at most two) dates."""
+    rows = (
+        InvoiceAgingSnapshot.objects.filter(invoice__organization=organization, snapshot_date__in=dates)
+        .values_list("snapshot_date", "invoice__account__currency")
+        .annotate(**{name: Sum(name) for name in BUCKETS})
+        .order_by()
+    )
+    by_date: dict = {}
+    for snapshot_date, currency, *amounts in rows:
+        buckets = {
+            name: (amount or Decimal(0)).quantize(Decimal("0.01"))
+            for name, amount in zip(BUCKETS, amounts, strict=True)
+        }
+        by_date.setdefault(snapshot_date, {})[currency] = {**buckets, "total": sum(buckets.values())}
+    latest = by_date.get(dates[-1], {}) if dates else {}
+    before = by_date.get(dates[0], {}) if len(dates) > 1 else None
+    totals = []
+    for currency in sorted(latest):
+        now = latest[currency]
+        change = None
+        if before is not None:
+            then = before.get(currency, dict.fromkeys([*BUCKETS, "total"], Decimal("0.00")))
+            change = {name: now[name] - then[name] for name in [*BUCKETS, "total"]}
+        totals.append({"currency": currency, "now": now, "change": change})
+    return totals
+
+
 def aging_chart(series: list[dict], *, locale: str | None = None) -> dict:
     """Stacked bars as SVG rectangles: drawn on the server, no script and no CDN; labels in ``locale``."""
     if not series:
@@ -93,6 +122,8 @@ def dashboard_summary(*, organization: Organization, on_date: datetime.date) -> 
     standing = [*report.due, *report.skipped]
     degrees = Counter(item.degree for item in standing)
     top = sorted(standing, key=lambda item: (item.oldest_days_overdue, item.total_due), reverse=True)[:10]
+    due_ids = {item.account_id for item in report.due}
+    dates = [point["date"] for point in series[-2:]]
     return {
         "latest": latest,
         "previous": previous,
@@ -102,7 +133,10 @@ def dashboard_summary(*, organization: Organization, on_date: datetime.date) -> 
         "bucket_labels": BUCKET_LABELS,
         "dso": dso,
         "degrees": [(degree, degrees.get(degree, 0)) for degree in range(0, 6)],
-        "top_overdue": top,
+        # A due account's reason repeats its days overdue; what a reader needs is whether it is held, and why.
+        "top_overdue": [(item, "due an email" if item.account_id in due_ids else item.reason) for item in top],
+        "by_currency": _totals_by_currency(organization, dates),
+        "bucket_colours": [(BUCKET_LABELS[name], BUCKET_COLOURS[name]) for name in BUCKETS],
         "due": report.due,
         "skip_reasons": Counter(item.reason.split(" (")[0].split(" by ")[0] for item in report.skipped).most_common(),
         "to_review": EmailDraft.objects.filter(

@@ -9,6 +9,7 @@ than model instances, so the number of queries does not grow with the number of 
 """
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -16,6 +17,7 @@ from typing import NamedTuple
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from accounts.formatting import format_day
 from accounts.models import Account, Contact, Organization
 from invoices.models import Invoice, InvoiceAgingSnapshot
 from templates_app.models import EmailTemplate
@@ -86,6 +88,8 @@ class SkippedAccount:
     oldest_days_overdue: int
     total_due: Decimal
     reason: str
+    email_degree: int = 0  # the level an email would be drafted at, were it not held back (0: none reached)
+    next_on: datetime.date | None = None  # when the hold ends by itself (a cooldown, a promise), if it does
 
 
 @dataclass
@@ -112,13 +116,22 @@ def latest_snapshot_date(*, organization: Organization) -> datetime.date | None:
     )
 
 
-def account_standings(*, organization: Organization, snapshot_date: datetime.date, on_date: datetime.date):
-    """{account_id: Standing} for every account with open invoices in the snapshot of ``snapshot_date``."""
+def account_standings(
+    *,
+    organization: Organization,
+    snapshot_date: datetime.date,
+    on_date: datetime.date,
+    account_ids: Collection[int] | None = None,
+):
+    """{account_id: Standing} for every account (of ``account_ids``, if given) with open invoices in the snapshot
+    of ``snapshot_date``."""
     # The invoices the snapshot lists are those whose newest snapshot is of that date (it is the organization's
     # newest): no join of every snapshot row to its invoice.
     listed = Invoice.objects.filter(
         organization=organization, closed_at__isnull=True, last_snapshot_date=snapshot_date
     ).order_by()
+    if account_ids is not None:
+        listed = listed.filter(account_id__in=account_ids)
     # Unapplied debits (journal entries without a number) count in the balance but are never chased.
     owing = Q(total_outstanding__gt=0, kind=Invoice.Kind.INVOICE)
     # What an email may ask for: invoices past their due date (no due date: due on the invoice date, as in
@@ -190,18 +203,29 @@ def _degree_for(days: int, levels: list[PolicyLevel]) -> PolicyLevel | None:
     return reached[-1] if reached else None
 
 
-def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueReport:
-    """Each account that should get an email on ``on_date`` and why, and each one skipped and why."""
+def accounts_due(
+    *, organization: Organization, on_date: datetime.date, account_ids: Collection[int] | None = None
+) -> DueReport:
+    """Each account that should get an email on ``on_date`` and why, and each one skipped and why; only those of
+    ``account_ids`` when given (one account's page), with the same rules."""
     snapshot_date = latest_snapshot_date(organization=organization)
     report = DueReport(on_date=on_date, snapshot_date=snapshot_date)
     if snapshot_date is None:
         return report
     settings = collection_settings_get(organization=organization)
-    standings = account_standings(organization=organization, snapshot_date=snapshot_date, on_date=on_date)
-    # Filtered by organization, not by a list of thousands of ids: one indexed join instead of a huge IN.
+    standings = account_standings(
+        organization=organization, snapshot_date=snapshot_date, on_date=on_date, account_ids=account_ids
+    )
+    locale = organization.locale
+
+    def only(queryset, field="account_id"):
+        # The whole organization is filtered by organization, not by a list of thousands of ids: one indexed join
+        # instead of a huge IN; a few accounts by their ids.
+        return queryset if account_ids is None else queryset.filter(**{f"{field}__in": account_ids})
+
     accounts = {
         row[0]: row
-        for row in Account.objects.filter(organization=organization)
+        for row in only(Account.objects.filter(organization=organization), "pk")
         .values_list("pk", "account_name", "client_id", "currency", "escalation_paused")
         .order_by()
     }
@@ -211,27 +235,27 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
     )
     billing = {
         account_id: (contact_id, email, suppressed)
-        for account_id, contact_id, email, suppressed in Contact.objects.filter(
-            account__organization=organization, is_billing=True
+        for account_id, contact_id, email, suppressed in only(
+            Contact.objects.filter(account__organization=organization, is_billing=True)
         )
         .annotate(suppressed=ExpressionWrapper(Q(suppressed_at__isnull=False), output_field=BooleanField()))
         .values_list("account_id", "pk", "email", "suppressed")
         .order_by()  # at most one billing contact per account
     }
     drafted = set(
-        EmailDraft.objects.filter(organization=organization, snapshot_date=snapshot_date).values_list(
+        only(EmailDraft.objects.filter(organization=organization, snapshot_date=snapshot_date)).values_list(
             "account_id", "degree"
         )
     )
     promises = dict(
-        PromiseToPay.objects.filter(organization=organization, promised_date__gte=on_date)
+        only(PromiseToPay.objects.filter(organization=organization, promised_date__gte=on_date))
         .values("account_id")
         .annotate(until=Max("promised_date"))
         .values_list("account_id", "until")
     )
     history = {
         row["account_id"]: row
-        for row in EmailDraft.objects.filter(organization=organization, status__in=LIVE_DRAFT_STATUSES)
+        for row in only(EmailDraft.objects.filter(organization=organization, status__in=LIVE_DRAFT_STATUSES))
         .values("account_id")
         .annotate(last_at=Max("created_at"), top_sent=Max("degree", filter=Q(status=EmailDraft.Status.SENT)))
     }
@@ -250,10 +274,12 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
 
         contact_id, email, suppressed = billing.get(account_id, (None, "", False))
         last = history.get(account_id)
+        next_on = None
         if paused:
             reason = Skip.PAUSED
         elif account_id in promises:
-            reason = f"{Skip.PROMISED} by {promises[account_id].isoformat()}"
+            reason = f"{Skip.PROMISED} by {format_day(promises[account_id], locale=locale)}"
+            next_on = promises[account_id] + datetime.timedelta(days=1)
         elif standing.open_invoices == 0 and standing.disputed_invoices:
             reason = Skip.ALL_DISPUTED
         elif level is None or standing.total_due <= 0:
@@ -271,7 +297,9 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
         elif (account_id, level.degree) in drafted:
             reason = Skip.ALREADY_DRAFTED
         elif last and (on_date - last["last_at"].date()).days < level.cooldown_days:
-            reason = f"{Skip.COOLDOWN} (last email {last['last_at'].date().isoformat()}, {level.cooldown_days} days)"
+            last_day = last["last_at"].date()
+            reason = f"{Skip.COOLDOWN} (last email {format_day(last_day, locale=locale)}, {level.cooldown_days} days)"
+            next_on = last_day + datetime.timedelta(days=level.cooldown_days)
         else:
             report.due.append(
                 DueAccount(
@@ -288,6 +316,6 @@ def accounts_due(*, organization: Organization, on_date: datetime.date) -> DueRe
             continue
         report.skipped.append(
             SkippedAccount(account_id, account_name, client_id, degree, standing.oldest_days_overdue,
-                           standing.total_due, reason)
+                           standing.total_due, reason, level.degree if level else 0, next_on)
         )  # fmt: skip
     return report

@@ -185,9 +185,15 @@ def drafts_approve_view(request):
     if not request.user.has_perm(REVIEW):
         raise PermissionDenied
     ids = [int(pk) for pk in request.POST.getlist("draft") if pk.isdigit()]
+    if not ids:
+        messages.warning(request, "No draft was ticked: tick the drafts to approve first.")
+        return redirect("review-queue")
     drafts = draft_list(user=request.user).filter(pk__in=ids)
     approved, problems = drafts_approve(drafts=drafts, actor=request.user)
-    messages.success(request, f"{approved} draft{'s' if approved != 1 else ''} approved and queued for sending.")
+    if approved:
+        messages.success(request, f"{approved:,} draft{'s' if approved != 1 else ''} approved and queued for sending.")
+    elif not problems:
+        messages.warning(request, "No draft was approved: the ones ticked are no longer waiting for review.")
     for problem in problems:
         messages.error(request, problem)
     return redirect("review-queue")

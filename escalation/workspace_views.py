@@ -29,7 +29,7 @@ def dashboard_view(request):
     if organization is None:
         return redirect("account-list")  # superusers without a membership: the cross-organization lists
     summary = dashboard_summary(organization=organization, on_date=timezone.localdate())
-    top = [item.account_id for item in summary["top_overdue"]]
+    top = [item.account_id for item, _ in summary["top_overdue"]]
     currencies = dict(Account.objects.filter(organization=organization, pk__in=top).values_list("pk", "currency"))
     stale = stale_report_reason(organization=organization, snapshot_date=(summary.get("latest") or {}).get("date"),
                                 on_date=timezone.localdate())  # fmt: skip

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("finemanwest.api_urls", namespace="api")),
     path("", include("replies.urls")),
+    path("", include("workspace.urls")),
     path("", include("invoices.urls")),
     path("", include("escalation.urls")),
     path("", include("accounts.urls")),

@@ -262,6 +262,7 @@ class ImportBatch(OrganizationOwned):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "import batches"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "sha256"])]
         permissions = [("import_file", "Can upload and confirm imports")]

@@ -35,6 +35,16 @@ class EmailTemplateAdmin(OrganizationScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        if change and form.same_content_as(obj.data):
+            # The content is this version's own: ticking "Activate" activates it, and saving writes no identical copy.
+            if form.cleaned_data["activate"]:
+                request.saved_template_version = template_version_activate(template=obj, actor=request.user)
+                request.template_outcome = "activated"
+            else:
+                request.saved_template_version = obj
+                request.template_outcome = "unchanged"
+            return
+        request.template_outcome = "written"
         request.saved_template_version = template_version_create(
             organization=obj.organization if change else self.requesting_organization(request, obj),
             identifier=obj.identifier,
@@ -50,11 +60,24 @@ class EmailTemplateAdmin(OrganizationScopedAdmin):
         return super().log_addition(request, request.saved_template_version, message)
 
     def log_change(self, request, obj, message):
+        if request.template_outcome != "written":
+            return super().log_change(request, request.saved_template_version, message)
         return super().log_addition(request, request.saved_template_version, message)
 
     def _to_new_version(self, request):
         saved = request.saved_template_version
-        self.message_user(request, f"Saved {saved}. Earlier versions are unchanged.", messages.SUCCESS)
+        outcome = getattr(request, "template_outcome", "written")
+        if outcome == "activated":
+            self.message_user(request, f"{saved.identifier} v{saved.version} is now the active version.",
+                              messages.SUCCESS)  # fmt: skip
+        elif outcome == "unchanged":
+            self.message_user(request, f"Nothing changed: {saved} stays as it is.", messages.WARNING)
+        elif saved.is_active:
+            self.message_user(request, f"Saved {saved}: new emails use it. Earlier versions are unchanged.",
+                              messages.SUCCESS)  # fmt: skip
+        else:
+            self.message_user(request, f"Saved {saved}, not active: tick Activate (or use the action) to use it. "
+                              "Earlier versions are unchanged.", messages.WARNING)  # fmt: skip
         if "_continue" in request.POST:
             return HttpResponseRedirect(reverse("admin:templates_app_emailtemplate_change", args=[saved.pk]))
         return HttpResponseRedirect(reverse("admin:templates_app_emailtemplate_changelist"))

@@ -42,6 +42,12 @@ class TemplateVersionForm(forms.ModelForm):
             "sign_off": cleaned["sign_off"],
         }
 
+    def same_content_as(self, data: dict) -> bool:
+        """Whether the form holds ``data``'s content (what it edits; keys it does not edit are not compared)."""
+        mine = self.template_data()
+        blank = {"required_elements": []}
+        return all(mine[key] == data.get(key, blank.get(key, "")) for key in mine)
+
     def validate_unique(self):
         # Versions are numbered by the service; the form never saves this instance.
         pass

@@ -78,3 +78,25 @@ def test_demo_sample_file_imports_into_the_demo_organization(settings, tmp_path)
     assert batch.preview["invoices"]["new"] == 8 and batch.preview["invoices"]["to_close"] > 0
     batch = import_batch_confirm(batch=batch)
     assert batch.status == "completed"
+
+
+# The invoice numbers and client IDs of the sample exports kept for trying the importer (written here, not read
+# from them: the tests never read /work/shared).
+SAMPLE_EXPORT_NUMBERS = {"CM-0031", "CM2207", "CN-0021", "CN88", "INV-0355", "INV-0412", "INV-0430", "INV-0488",
+                         "INV-24017", "INV-24088", "INV-24155", "INV-24190", "INV-24201", "INV-24230", "INV-25002",
+                         "INV-25011", "INV-25020"}  # fmt: skip
+
+
+def test_demo_data_does_not_reuse_the_sample_exports_numbers_and_its_imports_match_the_dashboard():
+    from invoices.models import AgingSnapshotTotal, ImportBatch
+
+    result = demo_data_load(today=datetime.date(2026, 11, 29))
+    numbers = set(Invoice.objects.filter(organization=result.organization).values_list("invoice_no", flat=True))
+    assert numbers and not numbers & SAMPLE_EXPORT_NUMBERS
+    assert not Account.objects.filter(organization=result.organization, client_id__startswith="C-").exists()
+    batches = ImportBatch.objects.filter(organization=result.organization, status=ImportBatch.Status.COMPLETED)
+    assert sorted(batches.values_list("as_of", flat=True)) == [datetime.date(2026, 9, 30), datetime.date(2026, 10, 31)]
+    totals = AgingSnapshotTotal.objects.filter(organization=result.organization)
+    assert {t.snapshot_date: t.invoice_count for t in totals} == {
+        b.as_of: InvoiceAgingSnapshot.objects.filter(import_batch=b).count() for b in batches
+    }

@@ -10,9 +10,9 @@ from conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_login_lands_on_the_dashboard_and_logout_returns_to_login(client, collector):
-    response = client.post(reverse("login"), {"username": collector.username, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+def test_login_lands_on_the_worklist_and_logout_returns_to_login(client, collector):
+    response = client.post(reverse("login"), {"username": collector.username, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("worklist")  # a collector's first page
     assert client.get(reverse("home")).status_code == 200
     response = client.post(reverse("logout"))
     assert response["Location"] == reverse("login")

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.formatting import format_day
 from accounts.models import Contact
 from finemanwest.conflicts import StateConflict
 from finemanwest.resilience import atomic_with_retries
@@ -139,7 +140,10 @@ def draft_recheck(draft: EmailDraft) -> tuple[str, str] | None:
         return S.SUPPRESSED, f"The contact is suppressed: {contact.suppression_reason or 'no reason given'}."
     latest = latest_snapshot_date(organization=account.organization)
     if latest and latest > draft.snapshot_date:
-        return S.CANCELLED, f"A newer aging report ({latest.isoformat()}) arrived; the next run drafts from it."
+        return S.CANCELLED, (
+            f"A newer aging report ({format_day(latest, locale=account.organization.locale)}) arrived; "
+            "the next run drafts from it."
+        )
     numbers = [line["invoice_no"] for line in draft.facts.get("invoices", [])]
     current = {i.invoice_no: i for i in account.invoices.filter(invoice_no__in=numbers)}
     for line in draft.facts.get("invoices", []):

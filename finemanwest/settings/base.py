@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "templates_app",
     "escalation",
     "replies",
+    "workspace",
     "finemanwest.apps.FinemanWestConfig",  # metrics of queries and tasks (signals)
 ]
 
@@ -178,7 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # collectors: the worklist; others: the dashboard
 LOGOUT_REDIRECT_URL = "login"
 
 # --- API ------------------------------------------------------------------------------------------

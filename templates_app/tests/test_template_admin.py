@@ -64,3 +64,27 @@ def test_template_versions_cannot_be_deleted_in_the_admin(client_for, ar_admin, 
     v1 = template_version_create(organization=organization, identifier="x", data=template_data())
     response = client_for(ar_admin).get(reverse("admin:templates_app_emailtemplate_delete", args=[v1.pk]))
     assert response.status_code == 403
+
+
+def test_ticking_only_activate_activates_that_version_instead_of_copying_it(client_for, ar_admin, organization):
+    data = template_data()
+    template_version_create(organization=organization, identifier="friendly-reminder", data=data, activate=True)
+    v2 = template_version_create(
+        organization=organization, identifier="friendly-reminder", data=template_data(tone="firm")
+    )
+    form = _form(subject=v2.data["subject"], tone="firm", guidance=v2.data["guidance"],
+                 required_elements="\n".join(v2.data["required_elements"]), sign_off=v2.data["sign_off"],
+                 activate="on")  # fmt: skip
+    response = client_for(ar_admin).post(reverse("admin:templates_app_emailtemplate_change", args=[v2.pk]), form,
+                                         follow=True)  # fmt: skip
+    assert EmailTemplate.objects.filter(identifier="friendly-reminder").count() == 2  # no identical v3
+    v2.refresh_from_db()
+    assert v2.is_active
+    assert [m.message for m in response.context["messages"]] == ["friendly-reminder v2 is now the active version."]
+
+
+def test_saving_a_new_inactive_version_says_it_is_not_active(client_for, ar_admin, organization):
+    v1 = template_version_create(organization=organization, identifier="friendly-reminder", data=template_data())
+    response = client_for(ar_admin).post(reverse("admin:templates_app_emailtemplate_change", args=[v1.pk]),
+                                         _form(subject="Changed subject"), follow=True)  # fmt: skip
+    assert "not active: tick Activate" in response.content.decode()
