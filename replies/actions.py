@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Account
 from accounts.services import account_update, audit_event_record, contact_create, contact_update
 from escalation.services import promise_record
+from finemanwest.conflicts import StateConflict
 from invoices.services import invoice_set_disputed
 
 from .models import InboundMessage
@@ -24,13 +25,13 @@ S = InboundMessage.Status
 def _locked(inbound: InboundMessage) -> InboundMessage:
     current = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
     if current.status != S.OPEN:
-        raise ValidationError("This reply was answered already.")
+        raise StateConflict("This reply was answered already.")
     return InboundMessage.objects.select_related("account__organization").get(pk=inbound.pk)
 
 
 def _account(inbound: InboundMessage) -> Account:
     if inbound.account_id is None:
-        raise ValidationError("This reply is not matched to an account yet: assign it first.")
+        raise StateConflict("This reply is not matched to an account yet: assign it first.")
     return inbound.account
 
 

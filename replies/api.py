@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from accounts.api_mixins import OrganizationScopedViewSetMixin, ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from accounts.permissions import has_perm
+from escalation.serializers import PositiveAmountField
+from finemanwest.api_schema import CONFLICT
 
 from . import actions
 from .models import InboundAttachment, InboundMessage
@@ -61,7 +63,7 @@ class ResumeSerializer(serializers.Serializer):
 
 class PromiseActionSerializer(ResumeSerializer):
     promised_date = serializers.DateField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = PositiveAmountField()
 
 
 class DisputeActionSerializer(ResumeSerializer):
@@ -106,32 +108,32 @@ class ReplyViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
         body.is_valid(raise_exception=True)
         return Response(ReplySerializer(call(reply, body.validated_data)).data)
 
-    @extend_schema(request=PromiseActionSerializer, responses=ReplySerializer)
+    @extend_schema(request=PromiseActionSerializer, responses={200: ReplySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="record-promise")
     def record_promise(self, request, pk=None):
         return self._run(PromiseActionSerializer, lambda reply, data: actions.reply_record_promise(
             inbound=reply, actor=request.user, **data))  # fmt: skip
 
-    @extend_schema(request=DisputeActionSerializer, responses=ReplySerializer)
+    @extend_schema(request=DisputeActionSerializer, responses={200: ReplySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="open-dispute")
     def open_dispute(self, request, pk=None):
         return self._run(DisputeActionSerializer, lambda reply, data: actions.reply_open_dispute(
             inbound=reply, actor=request.user, invoice_nos=data["invoices"], reason=data["reason"],
             resume=data["resume"]))  # fmt: skip
 
-    @extend_schema(request=ContactActionSerializer, responses=ReplySerializer)
+    @extend_schema(request=ContactActionSerializer, responses={200: ReplySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="replace-contact")
     def replace_contact(self, request, pk=None):
         return self._run(ContactActionSerializer, lambda reply, data: actions.reply_replace_contact(
             inbound=reply, actor=request.user, **data))  # fmt: skip
 
-    @extend_schema(request=AnsweredActionSerializer, responses=ReplySerializer)
+    @extend_schema(request=AnsweredActionSerializer, responses={200: ReplySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="mark-answered")
     def mark_answered(self, request, pk=None):
         return self._run(AnsweredActionSerializer, lambda reply, data: actions.reply_mark_answered(
             inbound=reply, actor=request.user, **data))  # fmt: skip
 
-    @extend_schema(request=AssignActionSerializer, responses=ReplySerializer)
+    @extend_schema(request=AssignActionSerializer, responses={200: ReplySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         return self._run(AssignActionSerializer, lambda reply, data: actions.reply_assign(

@@ -51,6 +51,12 @@ def use_real_ids(case, ids: dict[str, list[int]]) -> None:
             body[name] = sorted({_pick(ids[kind], value) for value in body[name]})
         else:
             body[name] = _pick(ids[kind], body[name], avoid=this if name == "into" else None)
+    if (
+        case.operation.path.endswith("/open-dispute/")
+        and isinstance(body.get("invoices"), list)
+        and ids.get("invoice_numbers")
+    ):  # a reply's account is the one the demo reply is matched to: dispute its own open invoices
+        body["invoices"] = ids["invoice_numbers"][:1]
     if isinstance(body.get("promised_date"), str) and body["promised_date"] < datetime.date.today().isoformat():
         body["promised_date"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
     if "file" in body and case.operation.path == "/api/imports/":  # an aging report, its own date

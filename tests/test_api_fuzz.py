@@ -95,10 +95,16 @@ def _served_schema():
 
 def caller_ids(user) -> dict[str, list[int]]:
     """The caller's own primary keys by API prefix, for tests/fuzz_support.use_real_ids."""
-    return {
+    ids = {
         prefix: list(scoped(viewset.queryset.model._default_manager.order_by("pk"), user).values_list("pk", flat=True))
         for prefix, viewset, _ in router.registry
     }
+    from invoices.models import Invoice
+
+    # Disputes name invoices by number: the open ones of the caller's organization (fuzz_support.use_real_ids).
+    ids["invoice_numbers"] = list(scoped(Invoice.objects.chaseable().order_by("pk"), user)
+                                  .values_list("invoice_no", flat=True))  # fmt: skip
+    return ids
 
 
 if schemathesis is not None:

@@ -35,7 +35,7 @@ def test_the_inbox_and_a_promise_through_the_api(reply, collector, api_client_fo
     assert answer.status_code == 200 and answer.json()["status"] == "answered"
     assert PromiseToPay.objects.get().recorded_by == collector
     again = api.post(reverse("api:reply-mark-answered", args=[reply.pk]), {}, format="json")
-    assert again.status_code == 400 and "answered already" in str(again.json())
+    assert again.status_code == 409 and "answered already" in str(again.json())  # the state, not the body
 
 
 def test_a_viewer_cannot_act_and_another_organization_cannot_see(reply, viewer, other_organization, api_client_for):
