@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.http import Http404
 from django_filters.filters import BooleanFilter, Filter, ModelChoiceFilter, ModelMultipleChoiceFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -49,6 +50,13 @@ class OrganizationScopedViewSetMixin(SparseFieldsMixin):
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)
+
+    def get_object(self):
+        # Python's int() reads " 3" and "\u00a03" as 3: an id is ASCII digits, anything else names no object.
+        value = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+        if not (value.isascii() and value.isdigit()):
+            raise Http404
+        return super().get_object()
 
     def requesting_organization(self):
         organization = user_organization(self.request.user)

@@ -44,6 +44,14 @@ class ContactUpdateSerializer(ContactSerializer):
 
     account = serializers.PrimaryKeyRelatedField(read_only=True)
 
+    def validate_email(self, value: str) -> str:
+        """DRF checks email-per-account only when the account is in the body: here it is the contact's."""
+        value = super().validate_email(value)
+        others = Contact.objects.filter(account_id=self.instance.account_id, email=value).exclude(pk=self.instance.pk)
+        if value and others.exists():
+            raise serializers.ValidationError("The account has a contact with this email already.", code="unique")
+        return value
+
 
 class AgingTotalsSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True, help_text="The latest snapshot date among the open invoices.")

@@ -215,7 +215,11 @@ def account_merge(*, source: Account, target: Account, actor=None) -> Account:
         contact.save()
     Account.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
     AccountAlias.objects.filter(account=source).update(account=target)
-    AccountAlias.objects.create(organization_id=target.organization_id, client_id=source.client_id, account=target)
+    # update_or_create: the client ID may be an alias already (an account merged away earlier, whose client ID
+    # was then given to a new account): it now leads to the account that holds this one's rows.
+    AccountAlias.objects.update_or_create(
+        organization_id=target.organization_id, client_id=source.client_id, defaults={"account": target}
+    )
     if target.escalation_paused is False and source.escalation_paused:
         target.escalation_paused = True  # a pause someone set on either account still holds
         target.save(update_fields=["escalation_paused", "updated_at"])

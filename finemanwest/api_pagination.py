@@ -18,10 +18,11 @@ class ApiCursorPagination(CursorPagination):
     def get_page_size(self, request):
         """A page size that is not a whole number from 1 to ``max_page_size`` is a 400 (DRF would quietly
         answer 50 rows), as the schema says."""
-        value = request.query_params.get(self.page_size_query_param)
-        if value is None:
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
             return self.page_size
-        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+        value = values[0]
+        if len(values) > 1 or not value.isascii() or not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
             raise ValidationError({"page_size": [f"A whole number from 1 to {self.max_page_size}."]})
         return int(value)
 

@@ -79,6 +79,8 @@ ERRORS = {
     "415": "The request body's content type is not one this endpoint reads.",
     "429": "Too many requests with this token: wait for the Retry-After header's seconds.",
 }
+# Answered by the HTTP server in front of Django (gunicorn's request-line limit), in its own format.
+SERVER_ERRORS = {"414": "The URL is longer than the server reads."}
 
 
 def document_errors(result, generator, request, public):
@@ -97,6 +99,8 @@ def document_errors(result, generator, request, public):
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                     },
                 )
+            for code, text in SERVER_ERRORS.items():
+                operation["responses"].setdefault(code, {"description": text})
     return result
 
 
@@ -123,6 +127,7 @@ def _tighten(schema: dict) -> None:
         schema.setdefault("propertyNames", {"pattern": TEXT})
 
 
+NO_NUL = r"^[^\u0000]*$"
 NUMBER_FILTER_LIMIT = 1e50  # django_filters.NumberFilter refuses numbers above it (and none below)
 
 
@@ -132,8 +137,13 @@ def tighten_request_bodies(result, generator, request, public):
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if parameter.get("schema", {}).get("type") == "number":  # django-filter's bounds
-                    parameter["schema"].setdefault("maximum", NUMBER_FILTER_LIMIT)
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "number":  # django-filter's bounds
+                    schema.setdefault("maximum", NUMBER_FILTER_LIMIT)
+                # Django's form fields (filters, search) refuse NUL; DRF's ordering ignores what it does not know.
+                free_text = not ({"format", "enum", "pattern"} & set(schema)) and parameter["name"] != "ordering"
+                if schema.get("type") == "string" and free_text:
+                    schema["pattern"] = NO_NUL
     schemas = result.get("components", {}).get("schemas", {})
     for name in [name for name in schemas if name.endswith("Request")]:
         component = copy.deepcopy(schemas[name])  # inline field schemas may be shared with the response's

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -21,6 +22,8 @@ from .serializers import (
     SnapshotSerializer,
 )
 from .services import invoice_set_disputed
+
+DRY_RUN = ["true", "false", "1", "0"]
 
 
 class InvoiceViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -82,7 +85,7 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         responses={201: ImportBatchSerializer},
-        parameters=[OpenApiParameter("dry_run", bool, description="Preview only; import nothing.")],
+        parameters=[OpenApiParameter("dry_run", str, enum=DRY_RUN, description="Preview only; import nothing.")],
     )
     def create(self, request):
         upload = ImportUploadSerializer(data=request.data)
@@ -97,7 +100,10 @@ class ImportBatchViewSet(OrganizationScopedViewSetMixin, viewsets.ReadOnlyModelV
             as_of=data["as_of"],
             is_complete_report=data["is_complete_report"],
         )
-        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        dry_run = request.query_params.get("dry_run", "false")
+        if dry_run not in DRY_RUN:  # as the schema says, not a guess at what "yes" or "maybe" mean
+            raise ValidationError({"dry_run": [f"One of {', '.join(DRY_RUN)}."]})
+        dry_run = dry_run in ("true", "1")
         if not dry_run and batch.can_confirm:
             batch = import_batch_confirm(batch=batch, actor=request.user)
         body = self.get_serializer(batch).data

@@ -80,3 +80,29 @@ def test_accounts_carry_their_current_aging_from_the_latest_snapshots(api_client
         "days_91_120": "0.00", "days_over_120": "0.00", "total": "350.00",
     }  # fmt: skip
     assert listed["Quiet"]["total"] == "0.00" and listed["Quiet"]["as_of"] is None
+
+
+def test_a_client_id_merged_away_twice_leads_to_the_latest_account_not_a_500(api_client_for, collector, organization):
+    """Found by schemathesis on a live server: the second merge wrote the alias again and broke its unique key."""
+    api = api_client_for(collector)
+    first, second = AccountFactory(organization=organization), AccountFactory(organization=organization)
+    assert api.post(reverse("api:account-merge", args=[AccountFactory(organization=organization, client_id="X").pk]),
+                    {"into": first.pk}).status_code == 200  # fmt: skip
+    again = AccountFactory(organization=organization, client_id="X")  # the client ID is given to a new account
+
+    response = api.post(reverse("api:account-merge", args=[again.pk]), {"into": second.pk})
+
+    assert response.status_code == 200, response.content
+    assert AccountAlias.objects.get(client_id="X").account == second
+
+
+def test_patching_a_contact_to_another_contacts_email_is_a_409(api_client_for, collector, organization):
+    account = AccountFactory(organization=organization)
+    ContactFactory(account=account, email="ap@acme.example")
+    other = ContactFactory(account=account, email="dana@acme.example")
+
+    response = api_client_for(collector).patch(
+        reverse("api:contact-detail", args=[other.pk]), {"email": "ap@acme.example"}
+    )
+
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"

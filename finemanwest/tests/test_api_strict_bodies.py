@@ -37,7 +37,15 @@ def test_the_client_id_cannot_be_patched(api_client_for, ar_admin, account):
 
 
 @pytest.mark.parametrize(
-    "query", ["escalation_paused=null", "page_size=0", "page_size=abc", "page_size=501", "fields=id,,client_id"]
+    "query",
+    [
+        "escalation_paused=null",
+        "page_size=0",
+        "page_size=abc",
+        "page_size=501",
+        "page_size=5&page_size=6",
+        "fields=id,,client_id",
+    ],
 )
 def test_query_values_the_schema_refuses_are_a_400_not_ignored(api_client_for, ar_admin, query):
     response = api_client_for(ar_admin).get(f"{reverse('api:account-list')}?{query}")
@@ -48,3 +56,12 @@ def test_an_id_filter_that_matches_nothing_is_an_empty_page(api_client_for, ar_a
     response = api_client_for(ar_admin).get(reverse("api:contact-list"), {"account": 987654})
     assert response.status_code == 200 and response.json()["results"] == []
     assert api_client_for(ar_admin).get(reverse("api:contact-list"), {"account": "1.5"}).status_code == 400
+
+
+def test_an_id_with_a_space_before_it_names_no_object(api_client_for, ar_admin, account):
+    """Found by schemathesis on a live server: int() reads "\u00a03" as 3."""
+    api = api_client_for(ar_admin)
+    assert api.get(f"/api/accounts/{account.pk}/").status_code == 200
+    for spelled in (f"%C2%A0{account.pk}", f"%20{account.pk}", "abc"):
+        response = api.get(f"/api/accounts/{spelled}/")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
