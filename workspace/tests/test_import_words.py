@@ -41,3 +41,16 @@ def test_a_discarded_preview_is_listed_as_discarded(client_for, collector, organ
 
 def test_counts_have_thousands_separators():
     assert count(1535) == "1,535" and count(12) == "12" and count(None) == ""
+
+
+def test_the_mapping_form_has_labels_and_required_marks(client_for, collector):
+    client = client_for(collector)
+    client.post(reverse("import-upload"), {"file": SimpleUploadedFile("odd.csv", ODD_FILE), "kind": "aging",
+                                           "is_complete_report": "on"})  # fmt: skip
+    batch = ImportBatch.objects.latest("pk")
+    page = client.get(reverse("import-detail", args=[batch.pk]))
+    form = page.context["mapping_form"]
+    assert form["invoice_no"].label == "Invoice number" and form["invoice_no"].field.required
+    html = page.content.decode()
+    assert '<label for="id_days_0_30">0-30 days:</label> <span aria-hidden="true">*</span>' in html
+    assert ">days_0_30<" not in html  # no raw field code as a label
