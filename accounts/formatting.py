@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django.conf import settings
 
 _active_locale: ContextVar[str | None] = ContextVar("format_locale", default=None)
@@ -63,6 +63,11 @@ def format_money(amount: Decimal | int | float, currency: str = "", *, locale: s
     pattern = copy.copy(parsed.decimal_formats[None])
     pattern.frac_prec = (2, 2)
     return pattern.apply(Decimal(str(amount)), parsed)
+
+
+def format_count(number: int, *, locale: str | None = None) -> str:
+    """A count with the locale's grouping: "1,535" (en-US), "1.535" (de-DE)."""
+    return format_decimal(number, locale=babel_locale(locale or active_locale()))
 
 
 def format_day(day: datetime.date, *, locale: str | None = None) -> str:

@@ -23,6 +23,19 @@ class ImportUploadForm(forms.Form):
     )
 
 
+# What a person calls each canonical column on the mapping form (the code stays as the help text, for the docs).
+COLUMN_LABELS = {
+    "client_id": "Client ID (account code)", "account_name": "Account name", "invoice_no": "Invoice number",
+    "invoice_date": "Invoice date", "invoice_amount": "Invoice amount", "total_outstanding": "Outstanding amount",
+    "days_0_30": "0-30 days", "days_31_60": "31-60 days", "days_61_90": "61-90 days", "days_91_120": "91-120 days",
+    "days_over_120": "Over 120 days", "contact_first_name": "Contact first name",
+    "contact_last_name": "Contact last name", "contact_email": "Contact email", "contact_phone": "Contact phone",
+    "due_date": "Due date", "snapshot_date": "As-of date of the report", "currency": "Currency",
+    "parent_name": "Parent account name",
+    "document_type": "Document type (invoice, credit note, payment)",
+}  # fmt: skip
+
+
 class ColumnMappingForm(forms.Form):
     """One choice per canonical column: which header of the file holds it."""
 
@@ -32,8 +45,9 @@ class ColumnMappingForm(forms.Form):
         for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
             guess = next((h for h in headers if h.strip().lower().replace(" ", "_") == name), "")
             self.fields[name] = forms.ChoiceField(
-                label=name, choices=choices, required=name in REQUIRED_COLUMNS, initial=guess
-            )
+                label=COLUMN_LABELS.get(name, name.replace("_", " ").capitalize()), choices=choices,
+                required=name in REQUIRED_COLUMNS, initial=guess, help_text=f"Column {name} of the canonical format.",
+            )  # fmt: skip
 
     def mapping(self) -> dict[str, str]:
         return {name: header for name, header in self.cleaned_data.items() if header}

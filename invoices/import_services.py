@@ -391,5 +391,5 @@ def import_batch_discard(*, batch: ImportBatch, actor=None) -> None:
     if batch.status not in (Status.PREVIEWED, Status.NEEDS_MAPPING):
         raise StateConflict("Only a preview that was not imported can be discarded.")
     _clear_staging(batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.REJECTED, failure="Discarded by the user.",
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.REJECTED, failure=ImportBatch.DISCARDED,
                                                    finished_at=timezone.now())  # fmt: skip

@@ -270,6 +270,17 @@ class ImportBatch(OrganizationOwned):
     def __str__(self) -> str:
         return f"Import #{self.pk} {self.file_name}"
 
+    DISCARDED = "Discarded by the user."  # the failure text import_batch_discard writes
+
+    @property
+    def status_label(self) -> str:
+        """The status in plain words: a discarded import says so instead of "Has errors"."""
+        if self.status == self.Status.REJECTED and self.failure == self.DISCARDED:
+            return "Discarded"
+        if self.status == self.Status.NEEDS_MAPPING:
+            return "Needs mapping"
+        return self.get_status_display()
+
     @property
     def can_confirm(self) -> bool:
         return self.status == self.Status.PREVIEWED and self.error_count == 0

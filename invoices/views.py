@@ -94,6 +94,8 @@ def import_discard_view(request, pk: int):
         import_batch_discard(batch=batch, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Import #{batch.pk} ({batch.file_name}) discarded: nothing was imported.")
     return redirect("import-list")
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from accounts.formatting import format_day, format_moment, format_money, locale_activated
+from accounts.formatting import format_count, format_day, format_moment, format_money, locale_activated
 from accounts.tenancy import user_organization
 
 register = template.Library()
@@ -40,6 +40,17 @@ def localized(value, currency: str = "") -> str:
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         return format_money(value, currency or "")
     return str(value)
+
+
+@register.filter
+def count(value) -> str:
+    """A number of things (rows, invoices) with the active locale's grouping: "1,535", "1.535"."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_count(int(value))
+    except (TypeError, ValueError):
+        return str(value)
 
 
 class OrganizationLocaleNode(template.Node):
