@@ -90,6 +90,11 @@ RANGE_SUFFIXES = ("_after", "_before", "_min", "_max")
 class IdFilter(Filter):
     field_class = forms.IntegerField  # a whole number: NumberFilter's decimal would take 1.5 for 1
 
+    def filter(self, qs, value):
+        if value is not None and not -(2**63) <= value < 2**63:
+            return qs.none()  # no row has an id beyond the database's 64-bit keys (SQLite's driver would overflow)
+        return super().filter(qs, value)
+
 
 class ScopedFilterBackend(DjangoFilterBackend):
     """django-filter, with every filter that names a row (``?account=12``) compared as a plain id.

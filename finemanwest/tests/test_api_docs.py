@@ -50,6 +50,11 @@ def test_the_actions_a_state_refuses_document_409(client_for, viewer):
         "POST /api/drafts/{id}/send/",
         "POST /api/imports/{id}/confirm/",
         "POST /api/imports/{id}/mapping/",
+        "POST /api/replies/{id}/record-promise/",  # a reply answered already
+        "POST /api/replies/{id}/open-dispute/",
+        "POST /api/replies/{id}/replace-contact/",
+        "POST /api/replies/{id}/mark-answered/",
+        "POST /api/replies/{id}/assign/",
     }
     assert schema["paths"]["/api/drafts/{id}/approve/"]["post"]["responses"]["409"]["content"] == {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
