@@ -3,7 +3,7 @@
     python bench/workspace_bench.py            # builds the data set once (kept in finemanwest_bench), then times
     python bench/workspace_bench.py --rebuild
 
-Prints, for the dashboard, the accounts list and an account page, the server time (median and worst of 10
+Prints, for the dashboard, the worklist, the accounts list and an account page, the server time (median and worst of 10
 requests through Django's test client, logged in as a collector) and the number of SQL queries.
 """
 
@@ -126,6 +126,8 @@ def main() -> None:
     busiest = Account.objects.filter(organization=organization).order_by("pk").first()
     pages = {
         "dashboard": reverse("home"),
+        "worklist": reverse("worklist"),
+        "worklist, age": reverse("worklist") + "?sort=age",
         "accounts list": reverse("account-list") + "?sort=outstanding",
         "list, 91-120": reverse("account-list") + "?sort=outstanding&bucket=days_91_120",
         "list, search": reverse("account-list") + "?q=Customer+42",
