@@ -178,6 +178,9 @@ def draft_send(*, draft_id: int, final_attempt: bool = True) -> EmailDraft:
         slot = send_slot_reserve()
     except Exception as exc:  # nothing was committed or sent: the draft stays queued
         raise SendTransient(f"Not ready to send: {type(exc).__name__}: {exc}"[:500]) from exc
+    # Wait for the slot while the draft is still queued: a worker killed while waiting leaves nothing "sending"
+    # that SES never saw (its task is delivered again); after "sending" commits, only SES is called.
+    send_slot_wait_until(slot)
     with transaction.atomic():
         draft = _locked(draft_id)
         if draft.status != S.QUEUED:
@@ -191,7 +194,6 @@ def draft_send(*, draft_id: int, final_attempt: bool = True) -> EmailDraft:
                                .filter(suppressed_at__isnull=True).values_list("email", flat=True))  # fmt: skip
         draft_transition(draft, S.SENDING, sending_started_at=timezone.now())
 
-    send_slot_wait_until(slot)
     try:
         message_id = ses_send(draft=draft, collection=collection)
     except SendTransient as exc:
