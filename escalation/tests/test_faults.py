@@ -247,8 +247,20 @@ def test_a_worker_killed_with_sigkill_while_sending(organization, ses, own_redis
         os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool processes, mid-batch
         first.wait(10)
         second = _worker(own_redis.url, ses, tmp_path / "beat")
-        figures, _ = _settle(drafts, ses)
+        figures, _ = _settle(drafts, ses, timeout=60)
     finally:
         _stop(first)
         _stop(second)
-    _report("worker-sigkill", figures)
+    # A process killed after "sending" committed and before SES answered cannot be told apart, from the database,
+    # from one killed after SES accepted: after SEND_STALE_MINUTES such a draft is "unknown" for a person (or is
+    # settled by SES's send event, replayed above). It is neither lost nor sent twice; at most one per pool process.
+    import datetime
+
+    from django.utils import timezone
+
+    from escalation.delivery.services import drafts_reconcile_sending
+
+    drafts_reconcile_sending(now=timezone.now() + datetime.timedelta(hours=2))
+    figures, _ = _settle(drafts, ses, timeout=0)
+    print("\nFAULT worker-sigkill: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+    assert figures["duplicates"] == 0 and figures["lost"] == 0 and figures["unknown"] <= 4, figures
